@@ -1,0 +1,193 @@
+"""Travel providers: one interface that turns a list of locations into matrices.
+
+The solver, evaluator and checker only ever see :class:`TravelMatrices`, so a
+road-network provider (OSRM's table service) plugs in as one more
+:class:`TravelModel` registered with :func:`register_travel_kind`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import numpy as np
+
+from dispatch.errors import ProblemError, require
+from dispatch.model import GeoPoint, Location, PlanePoint
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+#: Mean earth radius (IUGG), as the contract fixes it.
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True, slots=True)
+class TravelMatrices:
+    """Minutes and km between every pair of locations, row = from, column = to."""
+
+    minutes: NDArray[np.float64]
+    km: NDArray[np.float64]
+
+
+class TravelModel(Protocol):
+    """What every travel kind provides."""
+
+    kind: str
+    #: "geo" for lat/lon locations, "plane" for x/y.
+    location_kind: Literal["geo", "plane"]
+
+    def matrices(self, locations: Sequence[Location]) -> TravelMatrices: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+def haversine_km(
+    lat1: NDArray[np.float64],
+    lon1: NDArray[np.float64],
+    lat2: NDArray[np.float64],
+    lon2: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Great-circle km between broadcast arrays of points (degrees), haversine formula."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlat = p2 - p1
+    dlon = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dlat / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2.0) ** 2
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def whole_minutes(km: NDArray[np.float64], speed_kmh: float) -> NDArray[np.float64]:
+    """ceil(km / speed * 60), guarded against float noise just above a whole minute."""
+    return np.ceil(km / speed_kmh * 60.0 - 1e-9).clip(min=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class GreatCircleTravel:
+    """Haversine km times a circuity factor, driven at a constant speed."""
+
+    speed_kmh: float
+    circuity: float = 1.0
+    kind: str = "great_circle"
+    location_kind: Literal["geo", "plane"] = "geo"
+
+    def __post_init__(self) -> None:
+        require(self.speed_kmh > 0, "travel.speed_kmh", "must be > 0")
+        require(self.circuity > 0, "travel.circuity", "must be > 0")
+
+    def matrices(self, locations: Sequence[Location]) -> TravelMatrices:
+        lat = np.array([_geo(p).lat for p in locations], dtype=np.float64)
+        lon = np.array([_geo(p).lon for p in locations], dtype=np.float64)
+        km = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * self.circuity
+        np.fill_diagonal(km, 0.0)
+        return TravelMatrices(minutes=whole_minutes(km, self.speed_kmh), km=km)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "speed_kmh": self.speed_kmh, "circuity": self.circuity}
+
+
+@dataclass(frozen=True, slots=True)
+class EuclideanTravel:
+    """Plane distance in double precision; minutes = distance / speed, not rounded."""
+
+    speed: float = 1.0
+    kind: str = "euclidean"
+    location_kind: Literal["geo", "plane"] = "plane"
+
+    def __post_init__(self) -> None:
+        require(self.speed > 0, "travel.speed", "must be > 0")
+
+    def matrices(self, locations: Sequence[Location]) -> TravelMatrices:
+        xy = np.array([(_plane(p).x, _plane(p).y) for p in locations], dtype=np.float64)
+        diff = xy[:, None, :] - xy[None, :, :]
+        dist = np.sqrt((diff**2).sum(axis=2))
+        return TravelMatrices(minutes=dist / self.speed, km=dist)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "speed": self.speed}
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixTravel:
+    """Explicit matrices over listed points; every problem location must be a point."""
+
+    points: tuple[Location, ...]
+    minutes: NDArray[np.float64]
+    km: NDArray[np.float64]
+    kind: str = "matrix"
+    location_kind: Literal["geo", "plane"] = "geo"
+
+    def __post_init__(self) -> None:
+        n = len(self.points)
+        require(n > 0, "travel.points", "must list at least one point")
+        for name in ("minutes", "km"):
+            matrix = getattr(self, name)
+            require(
+                matrix.ndim == 2 and matrix.shape == (n, n),
+                f"travel.{name}",
+                f"must be a square {n}x{n} matrix (one row and column per point)",
+            )
+            require(bool(np.isfinite(matrix).all()), f"travel.{name}", "must hold finite numbers")
+            require(bool((matrix >= 0).all()), f"travel.{name}", "must not hold negative values")
+        require(
+            len(set(self.points)) == n, "travel.points", "must not list the same point twice"
+        )
+
+    def indices_of(self, locations: Sequence[Location]) -> list[int | None]:
+        """Row of each location in the matrices, None where it is not a point."""
+        lookup = {p: i for i, p in enumerate(self.points)}
+        return [lookup.get(p) for p in locations]
+
+    def matrices(self, locations: Sequence[Location]) -> TravelMatrices:
+        rows = self.indices_of(locations)
+        if any(r is None for r in rows):
+            raise ProblemError("travel.points", "do not include every location of the problem")
+        idx = np.array(rows, dtype=np.intp)
+        return TravelMatrices(
+            minutes=self.minutes[np.ix_(idx, idx)].astype(np.float64),
+            km=self.km[np.ix_(idx, idx)].astype(np.float64),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "points": [_point_json(p) for p in self.points],
+            "minutes": self.minutes.tolist(),
+            "km": self.km.tolist(),
+        }
+
+
+def _geo(p: Location) -> GeoPoint:
+    if not isinstance(p, GeoPoint):
+        raise ProblemError("location", "must be given as lat/lon for this travel kind")
+    return p
+
+
+def _plane(p: Location) -> PlanePoint:
+    if not isinstance(p, PlanePoint):
+        raise ProblemError("location", "must be given as x/y for euclidean travel")
+    return p
+
+
+def _point_json(p: Location) -> dict[str, float]:
+    if isinstance(p, GeoPoint):
+        return {"lat": p.lat, "lon": p.lon}
+    return {"x": p.x, "y": p.y}
+
+
+#: Parsers from a travel section (already a dict) to a model, by ``kind``.
+TravelParser = Callable[[Any], TravelModel]
+_TRAVEL_KINDS: dict[str, TravelParser] = {}
+
+
+def register_travel_kind(kind: str, parser: TravelParser) -> None:
+    """Make a travel kind known to the JSON reader (the plug-in point for road networks)."""
+    _TRAVEL_KINDS[kind] = parser
+
+
+def travel_parser(kind: str) -> TravelParser:
+    try:
+        return _TRAVEL_KINDS[kind]
+    except KeyError:
+        known = ", ".join(sorted(_TRAVEL_KINDS))
+        raise ProblemError("travel.kind", f"unknown kind '{kind}' (known: {known})") from None

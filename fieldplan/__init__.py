@@ -1,0 +1,1 @@
+"""The ``fieldplan`` console command."""

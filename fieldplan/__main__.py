@@ -1,0 +1,3 @@
+from fieldplan.cli import main
+
+raise SystemExit(main())

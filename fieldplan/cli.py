@@ -1,0 +1,183 @@
+"""One console command with subcommands: argument parsing and printing, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+from dispatch.errors import ProblemError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dispatch.plan import Plan
+    from dispatch.problem import Problem
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fieldplan", description="Field-service dispatch and spare-parts planning.")
+    top = parser.add_subparsers(dest="area", required=True)
+
+    dispatch = top.add_parser("dispatch", help="plan and check engineers' days").add_subparsers(dest="command", required=True)
+    plan = dispatch.add_parser("plan", help="solve a dispatch problem")
+    plan.add_argument("problem", type=Path)
+    plan.add_argument("-o", "--output", type=Path, required=True, help="where to write the plan JSON")
+    plan.add_argument("--time-limit", type=float, help="seconds of search (default: the problem's options)")
+    plan.add_argument("--seed", type=int, help="search seed (default: the problem's options)")
+    plan.add_argument("--solution-limit", type=int, help="stop after this many improving solutions (deterministic)")
+    plan.add_argument("--quiet", action="store_true", help="no progress display")
+    chk = dispatch.add_parser("check", help="validate a plan against its problem, independently of the solver")
+    chk.add_argument("problem", type=Path)
+    chk.add_argument("plan", type=Path)
+
+    generate = top.add_parser("generate", help="make realistic instances").add_subparsers(dest="command", required=True)
+    gen = generate.add_parser("dispatch", help="a day of field-service work in a real region")
+    gen.add_argument("--engineers", type=int, default=10)
+    gen.add_argument("--jobs", type=int, default=45)
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--region", default="shanghai")
+    gen.add_argument("-o", "--output", type=Path, required=True)
+
+    demo = top.add_parser("demo", help="generate a day, plan it, check it and print the summary")
+    demo.add_argument("--engineers", type=int, default=10)
+    demo.add_argument("--jobs", type=int, default=45)
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--time-limit", type=float, default=10.0)
+    demo.add_argument("--out-dir", type=Path, default=Path("out"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.area == "dispatch" and args.command == "plan":
+            return _plan(args)
+        if args.area == "dispatch" and args.command == "check":
+            return _check(args.problem, args.plan)
+        if args.area == "generate":
+            return _generate(args)
+        if args.area == "demo":
+            return _demo(args)
+    except ProblemError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return 2
+    raise AssertionError("unreachable: argparse requires a subcommand")
+
+
+def _solve(problem: Problem, time_limit: float | None, seed: int | None, solution_limit: int | None, quiet: bool) -> Plan:
+    from dataclasses import replace
+
+    from dispatch.solve import solve
+
+    options = problem.options
+    if time_limit is not None:
+        options = replace(options, time_limit_s=time_limit)
+    if seed is not None:
+        options = replace(options, seed=seed)
+    if solution_limit is not None:
+        options = replace(options, solution_limit=solution_limit)
+    if quiet or not out.is_terminal:
+        return solve(problem, options)
+    with out.status("searching…") as status:
+
+        def progress(seconds: float, objective: float, solutions: int) -> None:
+            status.update(
+                f"searching… {seconds:5.1f} s of {options.time_limit_s:g} s · "
+                f"objective {objective:,.1f} · {solutions} solutions"
+            )
+
+        return solve(problem, options, progress)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from dispatch.json_io import load_problem
+    from dispatch.plan_io import write_plan
+
+    problem = load_problem(args.problem)
+    plan = _solve(problem, args.time_limit, args.seed, args.solution_limit, args.quiet)
+    write_plan(plan, problem.clock, args.output)
+    _summary(problem, plan)
+    out.print(f"plan written to {args.output}")
+    return 0
+
+
+def _check(problem_path: Path, plan_path: Path) -> int:
+    from dispatch.check import check
+    from dispatch.json_io import load_problem
+    from dispatch.plan_io import load_plan
+
+    problem = load_problem(problem_path)
+    plan = load_plan(plan_path, problem.clock)
+    violations = check(problem, plan)
+    if violations:
+        for v in violations:
+            out.print(f"[red]✗[/] {v}", highlight=False)
+        out.print(f"{len(violations)} violation(s)")
+        return 1
+    out.print(f"[green]✓[/] plan is valid: {len(plan.routes)} routes, {plan.kpis.assigned}/{plan.kpis.jobs} jobs, every rule and figure rechecked")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from scenarios.generate import generate_dispatch
+
+    data = generate_dispatch(args.engineers, args.jobs, args.seed, region=args.region)
+    _write_json(args.output, data)
+    out.print(f"{args.engineers} engineers x {args.jobs} jobs ({args.region}, seed {args.seed}) written to {args.output}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from dispatch.json_io import problem_from_json
+    from dispatch.plan_io import write_plan
+    from scenarios.generate import generate_dispatch
+
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    data = generate_dispatch(args.engineers, args.jobs, args.seed, time_limit_s=args.time_limit)
+    problem_path = args.out_dir / "demo-problem.json"
+    plan_path = args.out_dir / "demo-plan.json"
+    _write_json(problem_path, data)
+    problem = problem_from_json(data)
+    out.print(f"demo day: {args.engineers} engineers, {args.jobs} jobs -> {problem_path}")
+    plan = _solve(problem, args.time_limit, None, None, False)
+    write_plan(plan, problem.clock, plan_path)
+    _summary(problem, plan)
+    out.print(f"plan written to {plan_path}; checking it independently:")
+    return _check(problem_path, plan_path)
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _summary(problem: Problem, plan: Plan) -> None:
+    k = plan.kpis
+    table = Table(title="plan summary", show_header=False)
+    table.add_row("jobs assigned", f"{k.assigned} of {k.jobs}")
+    table.add_row("engineers used", f"{k.engineers_used} of {len(problem.engineers)}")
+    for priority, row in sorted(k.sla_met_by_priority.items()):
+        table.add_row(
+            f"priority {priority} SLA met",
+            f"{row['sla_met']} of {row['assigned']} assigned ({row['jobs']} jobs)",
+        )
+    table.add_row("SLA met overall", f"{k.sla_met_pct:.1f} %")
+    table.add_row("travel", f"{k.km:,.1f} km, {k.travel_min:,.0f} min")
+    table.add_row("overtime", f"{k.overtime_min:,.0f} min")
+    for reason, count in sorted(k.unassigned_by_reason.items()):
+        table.add_row(f"unassigned: {reason}", str(count))
+    table.add_row("objective", f"{k.objective:,.2f}")
+    if plan.solver is not None:
+        table.add_row("search", f"{plan.solver.wall_s:.1f} s, {plan.solver.solutions} solutions ({plan.solver.status})")
+    out.print(table)
