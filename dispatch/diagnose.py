@@ -137,6 +137,19 @@ def _capacity_detail(problem: Problem, job: Job, able: Sequence[Engineer], taken
                 f"needs {need} x {part}; the plan already takes the depots' stock of it "
                 f"for other jobs ({left} left)"
             )
+    penalty = problem.objective.unassigned(job.priority)
+    net = problem.network
+    site = net.job_site[problem.job_index[job.id]]
+    cheapest = min(
+        problem.objective.travel_cost_per_km
+        * (net.km(net.engineer_start[i], site) + net.km(site, net.engineer_end[i]))
+        for i in (problem.engineer_index[e.id] for e in able)
+    )
+    if cheapest > penalty:
+        return (
+            f"serving it costs at least {cheapest:,.2f} in travel, more than its "
+            f"unassigned penalty of {penalty:,.2f}"
+        )
     return (
         f"{len(able)} engineer(s) could do it alone ({_names(able)}), "
         "but their days had no room left for it"

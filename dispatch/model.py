@@ -203,6 +203,7 @@ class Engine(StrEnum):
 
     AUTO = "auto"
     ORTOOLS = "ortools"
+    PYVRP = "pyvrp"
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,9 +36,10 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from dispatch.draft import RouteDraft, Visit
-from dispatch.eligibility import candidates, needs_depot
+from dispatch.eligibility import candidates
 from dispatch.model import SolveOptions
 from dispatch.reasons import StopType
+from dispatch.scaling import Scale
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -83,43 +84,6 @@ class _Nodes:
         return self.n_jobs + len(self.depot_visits) + n_vehicles + v
 
 
-class _Scale:
-    """Integer ticks for times and integer cost units for money.
-
-    Rounding is conservative: travel and service round up, window ends down, so
-    a schedule feasible in ticks is feasible in exact minutes.
-    """
-
-    def __init__(self, problem: Problem) -> None:
-        self.per_min = 1000 if problem.clock.epoch is None else 60
-        times = [problem.horizon.start]
-        times += [e.shift.start for e in problem.engineers]
-        times += [w.start for j in problem.jobs for w in j.windows]
-        times += [d.hours.start for d in problem.depots]
-        times += [b.earliest for e in problem.engineers for b in e.breaks]
-        self.base = min(times)
-        #: cost units per unit of money; makes per-tick time costs whole numbers
-        self.money = 100 * self.per_min
-
-    def up(self, minutes: float) -> int:
-        return math.ceil((minutes - self.base) * self.per_min - 1e-6)
-
-    def down(self, minutes: float) -> int:
-        return math.floor((minutes - self.base) * self.per_min + 1e-6)
-
-    def span(self, minutes: float) -> int:
-        return math.ceil(minutes * self.per_min - 1e-6)
-
-    def minutes(self, ticks: int) -> float:
-        return ticks / self.per_min + self.base
-
-    def per_minute_cost(self, money_per_min: float) -> int:
-        return round(money_per_min * self.money / self.per_min)
-
-    def cost(self, money: float) -> int:
-        return round(money * self.money)
-
-
 class _RoutingModel:
     """Builds one OR-Tools routing model of a problem."""
 
@@ -129,7 +93,7 @@ class _RoutingModel:
         nodes: _Nodes,
         allowed: dict[int, list[int]],
         depot_prize: float,
-        scale: _Scale,
+        scale: Scale,
     ) -> None:
         self.problem = problem
         self.nodes = nodes
@@ -231,7 +195,12 @@ class _RoutingModel:
             self.routing.AddDisjunction([index], scale.cost(objective.unassigned(job.priority)))
             vehicles = allowed[j]
             if len(vehicles) < self.n_vehicles:
-                self.routing.SetAllowedVehiclesForIndex(vehicles, index)
+                self._allow(index, vehicles)
+
+    def _allow(self, index: int, vehicles: list[int]) -> None:
+        # SetAllowedVehiclesForIndex rejects every Python sequence in this SWIG build;
+        # restricting the vehicle variable (-1 = unperformed) is the equivalent rule.
+        self.routing.VehicleVar(index).SetValues([-1, *vehicles])
 
     def _depot_visits(self, prize: float) -> None:
         problem, scale = self.problem, self.scale
@@ -241,7 +210,7 @@ class _RoutingModel:
             self.time.CumulVar(index).SetRange(
                 scale.up(depot.hours.start), scale.down(depot.hours.end - depot.pickup_min)
             )
-            self.routing.SetAllowedVehiclesForIndex([v], index)
+            self._allow(index, [v])
             self.routing.AddDisjunction([index], scale.cost(prize))
 
     def _parts(self) -> None:
@@ -440,15 +409,25 @@ def _layout(problem: Problem, seed: int) -> tuple[_Nodes, dict[int, list[int]]]:
             allowed[j] = who
             nodes.jobs.append(j)
     net = problem.network
+    # An engineer may need a depot for a tool one job needs, or for parts once the
+    # van stock runs out over all the jobs the engineer could take.
+    part_demand: dict[int, dict[str, int]] = {}
     depot_needs: dict[int, set[str]] = {}
     for j in nodes.jobs:
         job = problem.jobs[j]
         for v in allowed[j]:
             engineer = problem.engineers[v]
-            if needs_depot(problem, engineer, job):
-                wants = depot_needs.setdefault(v, set())
-                wants.update(f"part:{p}" for p, n in job.parts.items() if engineer.van_stock.get(p, 0) < n)
-                wants.update(f"tool:{t}" for t in job.tools if t not in engineer.tools)
+            demand = part_demand.setdefault(v, {})
+            for part, units in job.parts.items():
+                demand[part] = demand.get(part, 0) + units
+            missing = {f"tool:{t}" for t in job.tools if t not in engineer.tools}
+            if missing:
+                depot_needs.setdefault(v, set()).update(missing)
+    for v, demand in part_demand.items():
+        van = problem.engineers[v].van_stock
+        short = {f"part:{p}" for p, units in demand.items() if van.get(p, 0) < units}
+        if short:
+            depot_needs.setdefault(v, set()).update(short)
     for v in sorted(depot_needs):
         nodes.depot_visits += [(v, d) for d in _useful_depots(problem, v, depot_needs[v])]
     nodes.location = (
@@ -508,7 +487,7 @@ def solve_routes(
 ) -> EngineResult:
     """Search for routes; ``tidy`` cleans the prize-phase routes (drops useless depot visits)."""
     began = time.monotonic()
-    scale = _Scale(problem)
+    scale = Scale(problem)
     nodes, allowed = _layout(problem, options.seed)
     solutions = 0
     first_at: list[float] = []

@@ -25,7 +25,6 @@ class StopType(StrEnum):
 class ViolationCause(StrEnum):
     """What the validator can find wrong with a plan."""
 
-    SCHEMA = "schema"
     UNKNOWN_ID = "unknown_id"
     DUPLICATE = "duplicate"
     MISSING_JOB = "missing_job"
@@ -45,4 +44,3 @@ class ViolationCause(StrEnum):
     TOOLS = "tools"
     CAPACITY = "capacity"
     FIGURE = "figure"
-    REASON = "reason"

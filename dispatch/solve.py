@@ -10,9 +10,14 @@ from typing import TYPE_CHECKING
 from dispatch.check import check
 from dispatch.diagnose import diagnose
 from dispatch.evaluate import evaluate, schedule
-from dispatch.ortools_engine import ProgressCallback, solve_routes
+from dispatch.errors import ProblemError
+from dispatch.model import Engine
+from dispatch.ortools_engine import ProgressCallback
+from dispatch.ortools_engine import solve_routes as ortools_routes
 from dispatch.pickups import trim
 from dispatch.plan import Plan, SolverInfo
+from dispatch.pyvrp_engine import fits as pyvrp_fits
+from dispatch.pyvrp_engine import solve_routes as pyvrp_routes
 
 if TYPE_CHECKING:
     from dispatch.model import SolveOptions
@@ -54,14 +59,24 @@ def solve(
     """
     options = options or problem.options
     began = time.monotonic()
-    result = solve_routes(problem, options, progress, tidy=partial(trim, problem))
+    engine = choose_engine(problem, options.engine)
+    result = None
+    if engine is Engine.PYVRP:
+        result = pyvrp_routes(problem, options, progress)
+        if result.status != "success":
+            # PyVRP found no feasible solution in time (a required job it cannot fit,
+            # say); OR-Tools, which may leave jobs out, takes over.
+            log.warning("pyvrp found no feasible plan; solving with ortools")
+            engine, result = Engine.ORTOOLS, None
+    if result is None:
+        result = ortools_routes(problem, options, progress, tidy=partial(trim, problem))
     drafts = trim(problem, result.drafts)
     routes = [schedule(problem, d) for d in drafts if d.job_ids]
     served = {job_id for r in routes for job_id in r.job_ids}
     unserved = [j.id for j in problem.jobs if j.id not in served]
     unassigned = diagnose(problem, routes, unserved)
     info = SolverInfo(
-        engine="ortools",
+        engine=engine.value,
         time_limit_s=options.time_limit_s,
         seed=options.seed,
         wall_s=time.monotonic() - began,
@@ -74,3 +89,16 @@ def solve(
     if violations:
         raise SolverDefect("; ".join(str(v) for v in violations[:5]))
     return plan
+
+
+def choose_engine(problem: Problem, wanted: Engine) -> Engine:
+    """``auto`` takes PyVRP where it models every rule of the problem, else OR-Tools."""
+    if wanted is Engine.PYVRP and not pyvrp_fits(problem):
+        raise ProblemError(
+            "options.engine",
+            "pyvrp cannot model this problem (it has breaks, overtime, parts, tools, skills, "
+            "pins, exclusions, several windows or SLA deadlines); use ortools or auto",
+        )
+    if wanted is Engine.AUTO:
+        return Engine.PYVRP if pyvrp_fits(problem) else Engine.ORTOOLS
+    return wanted

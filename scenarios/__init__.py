@@ -1,0 +1,1 @@
+"""Scenario generators and public benchmark instances for the dispatch optimizer."""
