@@ -66,7 +66,9 @@ class _Checker:
             if self._ids_known(route, path):
                 for job_id in route.job_ids:
                     if job_id in served:
-                        self.flag(V.DUPLICATE, path, f"job {job_id} is also served by {served[job_id]}")
+                        self.flag(
+                            V.DUPLICATE, path, f"job {job_id} is also served by {served[job_id]}"
+                        )
                     served[job_id] = route.engineer
                 self._route(route, path)
         self._unassigned(served)
@@ -78,7 +80,9 @@ class _Checker:
         for k, stop in enumerate(route.stops):
             index = {StopType.JOB: self.problem.job_index, StopType.DEPOT: self.problem.depot_index}
             if stop.type in index and stop.id not in index[stop.type]:
-                self.flag(V.UNKNOWN_ID, f"{path}.stops[{k}].id", f"unknown {stop.type.value} '{stop.id}'")
+                self.flag(
+                    V.UNKNOWN_ID, f"{path}.stops[{k}].id", f"unknown {stop.type.value} '{stop.id}'"
+                )
                 ok = False
         return ok
 
@@ -89,13 +93,19 @@ class _Checker:
             if u.id not in self.problem.job_index:
                 self.flag(V.UNKNOWN_ID, path, f"unknown job '{u.id}'")
             elif u.id in served:
-                self.flag(V.DUPLICATE, path, f"job {u.id} is listed unassigned but served by {served[u.id]}")
+                self.flag(
+                    V.DUPLICATE,
+                    path,
+                    f"job {u.id} is listed unassigned but served by {served[u.id]}",
+                )
             elif u.id in listed:
                 self.flag(V.DUPLICATE, path, f"job {u.id} is listed unassigned twice")
             listed.add(u.id)
         for job in self.problem.jobs:
             if job.id not in served and job.id not in listed:
-                self.flag(V.MISSING_JOB, "unassigned", f"job {job.id} is neither served nor unassigned")
+                self.flag(
+                    V.MISSING_JOB, "unassigned", f"job {job.id} is neither served nor unassigned"
+                )
 
     # --------------------------------------------------------------- route --
     def _route(self, route: Route, path: str) -> None:
@@ -105,9 +115,17 @@ class _Checker:
         net = problem.network
         eps = self.eps
         if route.depart < engineer.shift.start - eps:
-            self.flag(V.SHIFT_START, f"{path}.depart", f"leaves at {self.t(route.depart)}, before the shift starts at {self.t(engineer.shift.start)}")
+            self.flag(
+                V.SHIFT_START,
+                f"{path}.depart",
+                f"leaves at {self.t(route.depart)}, before the shift starts at {self.t(engineer.shift.start)}",
+            )
         if route.return_at > engineer.latest_return + eps:
-            self.flag(V.SHIFT_END, f"{path}.return", f"back at {self.t(route.return_at)}, after shift end plus overtime {self.t(engineer.latest_return)}")
+            self.flag(
+                V.SHIFT_END,
+                f"{path}.return",
+                f"back at {self.t(route.return_at)}, after shift end plus overtime {self.t(engineer.latest_return)}",
+            )
         here, free_from = net.engineer_start[e_index], route.depart
         km = travel = 0.0
         breaks: list[tuple[int, Stop]] = []
@@ -141,7 +159,11 @@ class _Checker:
         self._carry(engineer, route, path)
         self._figure(f"{path}.km", route.km, km)
         self._figure(f"{path}.travel_min", route.travel_min, travel)
-        self._figure(f"{path}.overtime_min", route.overtime_min, max(0.0, route.return_at - engineer.shift.end))
+        self._figure(
+            f"{path}.overtime_min",
+            route.overtime_min,
+            max(0.0, route.return_at - engineer.shift.end),
+        )
 
     def _leg(
         self,
@@ -154,14 +176,22 @@ class _Checker:
     ) -> None:
         eps = self.eps
         if start < arrival - eps:
-            self.flag(V.TRAVEL, path, f"starts at {self.t(start)}, before arriving at {self.t(arrival)}")
+            self.flag(
+                V.TRAVEL, path, f"starts at {self.t(start)}, before arriving at {self.t(arrival)}"
+            )
         cursor = leave
         covered = 0.0
         for _, brk in breaks:
             if brk.start < cursor - eps:
-                self.flag(V.BREAK, path, f"break at {self.t(brk.start)} overlaps service or another break")
+                self.flag(
+                    V.BREAK, path, f"break at {self.t(brk.start)} overlaps service or another break"
+                )
             if brk.end > start + eps:
-                self.flag(V.BREAK, path, f"break until {self.t(brk.end)} runs into service at {self.t(start)}")
+                self.flag(
+                    V.BREAK,
+                    path,
+                    f"break until {self.t(brk.end)} runs into service at {self.t(start)}",
+                )
             covered += max(0.0, min(brk.end, arrival) - max(brk.start, leave))
             cursor = max(cursor, brk.end)
         if (arrival - leave) - covered < leg - eps:
@@ -177,13 +207,25 @@ class _Checker:
         eps = self.eps
         if not any(w.contains(stop.start, eps) for w in job.windows):
             windows = ", ".join(f"{self.t(w.start)}-{self.t(w.end)}" for w in job.windows)
-            self.flag(V.WINDOW, f"{path}.start", f"job {job.id} starts at {self.t(stop.start)}, outside {windows}")
+            self.flag(
+                V.WINDOW,
+                f"{path}.start",
+                f"job {job.id} starts at {self.t(stop.start)}, outside {windows}",
+            )
         if abs(stop.end - stop.start - job.duration_min) > eps:
-            self.flag(V.DURATION, f"{path}.end", f"job {job.id} takes {job.duration_min:g} min, not {stop.end - stop.start:g}")
+            self.flag(
+                V.DURATION,
+                f"{path}.end",
+                f"job {job.id} takes {job.duration_min:g} min, not {stop.end - stop.start:g}",
+            )
         for skill, need in sorted(job.skills.items()):
             have = engineer.skills.get(skill, 0)
             if have < need:
-                self.flag(V.SKILL, path, f"job {job.id} needs {skill} level {need}; {engineer.id} has {have}")
+                self.flag(
+                    V.SKILL,
+                    path,
+                    f"job {job.id} needs {skill} level {need}; {engineer.id} has {have}",
+                )
         if engineer.id in job.excluded_engineers:
             self.flag(V.EXCLUDED, path, f"{engineer.id} is excluded from job {job.id}")
         if job.pinned_engineer is not None and job.pinned_engineer != engineer.id:
@@ -193,9 +235,15 @@ class _Checker:
         depot = self.problem.depots[self.problem.depot_index[str(stop.id)]]
         eps = self.eps
         if stop.start < depot.hours.start - eps or stop.end > depot.hours.end + eps:
-            self.flag(V.DEPOT_HOURS, path, f"depot {depot.id} is open {self.t(depot.hours.start)}-{self.t(depot.hours.end)}")
+            self.flag(
+                V.DEPOT_HOURS,
+                path,
+                f"depot {depot.id} is open {self.t(depot.hours.start)}-{self.t(depot.hours.end)}",
+            )
         if stop.end - stop.start < depot.pickup_min - eps:
-            self.flag(V.DURATION, f"{path}.end", f"a stop at {depot.id} takes {depot.pickup_min:g} min")
+            self.flag(
+                V.DURATION, f"{path}.end", f"a stop at {depot.id} takes {depot.pickup_min:g} min"
+            )
         for part, units in sorted(stop.pickup.items()):
             key = (depot.id, part)
             self.depot_drawn[key] = self.depot_drawn.get(key, 0) + units
@@ -209,7 +257,9 @@ class _Checker:
             if tool not in depot.tools:
                 self.flag(V.TOOLS, f"{path}.borrow", f"depot {depot.id} does not lend {tool}")
 
-    def _breaks(self, engineer: Engineer, route: Route, listed: list[tuple[int, Stop]], path: str) -> None:
+    def _breaks(
+        self, engineer: Engineer, route: Route, listed: list[tuple[int, Stop]], path: str
+    ) -> None:
         eps = self.eps
         unmatched = list(enumerate(engineer.breaks))
         for k, stop in listed:
@@ -223,11 +273,18 @@ class _Checker:
                 None,
             )
             if match is None:
-                self.flag(V.BREAK, f"{path}.stops[{k}]", f"break at {self.t(stop.start)}-{self.t(stop.end)} matches none of {engineer.id}'s breaks")
+                self.flag(
+                    V.BREAK,
+                    f"{path}.stops[{k}]",
+                    f"break at {self.t(stop.start)}-{self.t(stop.end)} matches none of {engineer.id}'s breaks",
+                )
             else:
                 unmatched.remove(match)
         for i, b in unmatched:
-            off_day = route.return_at <= b.latest + eps or route.depart >= b.earliest + b.duration_min - eps
+            off_day = (
+                route.return_at <= b.latest + eps
+                or route.depart >= b.earliest + b.duration_min - eps
+            )
             if not off_day:
                 self.flag(
                     V.MISSING_BREAK,
@@ -249,13 +306,25 @@ class _Checker:
                 job = self.problem.jobs[self.problem.job_index[str(stop.id)]]
                 for part, need in sorted(job.parts.items()):
                     if carried.get(part, 0) < need:
-                        self.flag(V.PARTS, f"{path}.stops[{k}]", f"job {job.id} needs {need} x {part}; {engineer.id} carries {carried.get(part, 0)}")
+                        self.flag(
+                            V.PARTS,
+                            f"{path}.stops[{k}]",
+                            f"job {job.id} needs {need} x {part}; {engineer.id} carries {carried.get(part, 0)}",
+                        )
                     carried[part] = carried.get(part, 0) - need
                 for tool in sorted(job.tools - tools):
-                    self.flag(V.TOOLS, f"{path}.stops[{k}]", f"job {job.id} needs tool {tool}, which {engineer.id} does not have")
+                    self.flag(
+                        V.TOOLS,
+                        f"{path}.stops[{k}]",
+                        f"job {job.id} needs tool {tool}, which {engineer.id} does not have",
+                    )
                 load += job.demand
         if engineer.capacity > 0 and load > engineer.capacity:
-            self.flag(V.CAPACITY, path, f"load {load} exceeds {engineer.id}'s capacity {engineer.capacity}")
+            self.flag(
+                V.CAPACITY,
+                path,
+                f"load {load} exceeds {engineer.id}'s capacity {engineer.capacity}",
+            )
 
     # ------------------------------------------------------------- figures --
     def _figure(self, path: str, stated: float, actual: float) -> None:
@@ -267,7 +336,10 @@ class _Checker:
         if any(v.cause in (V.UNKNOWN_ID, V.DUPLICATE) for v in self.found):
             return  # figures are meaningless over unknown or doubled entities
         stops = {
-            str(s.id): (r.engineer, s) for r in plan.routes for s in r.stops if s.type is StopType.JOB
+            str(s.id): (r.engineer, s)
+            for r in plan.routes
+            for s in r.stops
+            if s.type is StopType.JOB
         }
         outcomes = [job_outcome(problem, eng, stop) for eng, stop in stops.values()]
         stated = {o.id: o for o in plan.jobs}
@@ -278,11 +350,19 @@ class _Checker:
                 self.flag(V.FIGURE, "jobs", f"served job {o.id} has no entry")
                 continue
             if s.engineer != o.engineer:
-                self.flag(V.FIGURE, f"{path}.engineer", f"states {s.engineer}, route says {o.engineer}")
+                self.flag(
+                    V.FIGURE, f"{path}.engineer", f"states {s.engineer}, route says {o.engineer}"
+                )
             if abs(s.start - o.start) > self.eps:
-                self.flag(V.FIGURE, f"{path}.start", f"states {self.t(s.start)}, route says {self.t(o.start)}")
+                self.flag(
+                    V.FIGURE,
+                    f"{path}.start",
+                    f"states {self.t(s.start)}, route says {self.t(o.start)}",
+                )
             if s.sla_met != o.sla_met:
-                self.flag(V.FIGURE, f"{path}.sla_met", f"states {s.sla_met}, recomputed {o.sla_met}")
+                self.flag(
+                    V.FIGURE, f"{path}.sla_met", f"states {s.sla_met}, recomputed {o.sla_met}"
+                )
             self._figure(f"{path}.late_min", s.late_min, o.late_min)
         for o in plan.jobs:
             if o.id not in stops:
@@ -290,13 +370,23 @@ class _Checker:
         kpis = compute_kpis(problem, plan.routes, outcomes, plan.unassigned)
         for name in ("jobs", "assigned", "sla_met"):
             if getattr(plan.kpis, name) != getattr(kpis, name):
-                self.flag(V.FIGURE, f"kpis.{name}", f"states {getattr(plan.kpis, name)}, recomputed {getattr(kpis, name)}")
+                self.flag(
+                    V.FIGURE,
+                    f"kpis.{name}",
+                    f"states {getattr(plan.kpis, name)}, recomputed {getattr(kpis, name)}",
+                )
         if abs(plan.kpis.sla_met_pct - kpis.sla_met_pct) > 0.051:
-            self.flag(V.FIGURE, "kpis.sla_met_pct", f"states {plan.kpis.sla_met_pct}, recomputed {kpis.sla_met_pct}")
+            self.flag(
+                V.FIGURE,
+                "kpis.sla_met_pct",
+                f"states {plan.kpis.sla_met_pct}, recomputed {kpis.sla_met_pct}",
+            )
         for name in ("km", "travel_min", "overtime_min", "objective"):
             stated_value, actual = getattr(plan.kpis, name), getattr(kpis, name)
             if abs(stated_value - actual) > 0.01 + 1e-6 * abs(actual):
-                self.flag(V.FIGURE, f"kpis.{name}", f"states {stated_value:g}, recomputed {actual:g}")
+                self.flag(
+                    V.FIGURE, f"kpis.{name}", f"states {stated_value:g}, recomputed {actual:g}"
+                )
 
 
 def check(problem: Problem, plan: Plan) -> list[Violation]:

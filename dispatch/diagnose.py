@@ -47,7 +47,9 @@ def _diagnose_one(problem: Problem, j: int, taken: dict[str, int]) -> Unassigned
     reach = reachable_alone(problem, j)
     if job.pinned_engineer is not None:
         pinned = problem.engineers[problem.engineer_index[job.pinned_engineer]]
-        problem_with_pin = _pin_problem(problem, pinned, job, reach[problem.engineer_index[pinned.id]])
+        problem_with_pin = _pin_problem(
+            problem, pinned, job, reach[problem.engineer_index[pinned.id]]
+        )
         if problem_with_pin:
             return Unassigned(job.id, R.PINNED_CONFLICT, problem_with_pin)
         pool = [pinned]
@@ -65,7 +67,9 @@ def _diagnose_one(problem: Problem, j: int, taken: dict[str, int]) -> Unassigned
     if not equipped:
         tools = ", ".join(missing_tools(problem, permitted[0], job))
         return Unassigned(
-            job.id, R.NO_PARTS, f"needs tool {tools}; no skilled engineer carries it and no depot lends it"
+            job.id,
+            R.NO_PARTS,
+            f"needs tool {tools}; no skilled engineer carries it and no depot lends it",
         )
     stocked = [e for e in equipped if not missing_parts(problem, e, job)]
     if not stocked:
@@ -129,7 +133,9 @@ def _depot_draws(routes: Sequence[Route]) -> dict[str, int]:
     return taken
 
 
-def _capacity_detail(problem: Problem, job: Job, able: Sequence[Engineer], taken: dict[str, int]) -> str:
+def _capacity_detail(
+    problem: Problem, job: Job, able: Sequence[Engineer], taken: dict[str, int]
+) -> str:
     for part, need in sorted(job.parts.items()):
         left = problem.depot_stock_totals.get(part, 0) - taken.get(part, 0)
         if all(e.van_stock.get(part, 0) < need for e in able) and left < need:

@@ -85,7 +85,9 @@ def schedule(problem: Problem, draft: RouteDraft) -> Route:
             start = max(ready, depot.hours.start)
             end = start + depot.pickup_min
             stops.append(
-                Stop(StopType.DEPOT, depot.id, start, end, arrival, dict(visit.pickup), visit.borrow)
+                Stop(
+                    StopType.DEPOT, depot.id, start, end, arrival, dict(visit.pickup), visit.borrow
+                )
             )
         clock = end
         here = target
@@ -95,7 +97,13 @@ def schedule(problem: Problem, draft: RouteDraft) -> Route:
         if wait > TIME_EPS:
             depart += wait
             stops[0] = Stop(
-                first.type, first.id, first.start, first.end, first.start, first.pickup, first.borrow
+                first.type,
+                first.id,
+                first.start,
+                first.end,
+                first.start,
+                first.pickup,
+                first.borrow,
             )
     return Route(
         engineer=engineer.id,

@@ -27,9 +27,7 @@ from dispatch.model import (
     SolveOptions,
     Window,
 )
-from dispatch.plan import JobOutcome, Kpis, Plan, Route, SolverInfo, Stop, Unassigned
 from dispatch.problem import Problem
-from dispatch.reasons import StopType, UnassignedReason
 from dispatch.travel import (
     EuclideanTravel,
     GreatCircleTravel,
@@ -83,7 +81,9 @@ class Obj:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         require(
-            isinstance(value, int) and not isinstance(value, bool), self.at(key), "must be an integer"
+            isinstance(value, int) and not isinstance(value, bool),
+            self.at(key),
+            "must be an integer",
         )
         return int(value)
 
@@ -133,7 +133,9 @@ def problem_from_text(text: str) -> Problem:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ProblemError("(root)", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise ProblemError(
+            "(root)", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
     return problem_from_json(data)
 
 
@@ -170,7 +172,8 @@ def problem_from_json(data: object) -> Problem:
         for i, item in enumerate(root.array("engineers"))
     )
     jobs = tuple(
-        _job(Obj(item, f"jobs[{i}]"), clock, geo, horizon) for i, item in enumerate(root.array("jobs"))
+        _job(Obj(item, f"jobs[{i}]"), clock, geo, horizon)
+        for i, item in enumerate(root.array("jobs"))
     )
     depots = tuple(
         _depot(Obj(item, f"depots[{i}]"), clock, geo)
@@ -241,7 +244,11 @@ def _job(raw: Obj, clock: Clock, geo: bool, horizon: Window) -> Job:
         for i, item in enumerate(obj.array("windows", required=False))
     ) or (horizon,)
     pinned = obj.data.get("pinned_engineer")
-    require(pinned is None or isinstance(pinned, str), obj.at("pinned_engineer"), "must be an engineer id or null")
+    require(
+        pinned is None or isinstance(pinned, str),
+        obj.at("pinned_engineer"),
+        "must be an engineer id or null",
+    )
     preferred = obj.names("preferred_engineers")
     return Job(
         id=obj.string("id"),
@@ -298,7 +305,11 @@ def _objective(obj: Obj) -> Objective:
 
 def _options(obj: Obj) -> SolveOptions:
     engine = obj.string("engine", "auto")
-    require(engine in {e.value for e in Engine}, obj.at("engine"), f"must be one of {', '.join(e.value for e in Engine)}")
+    require(
+        engine in {e.value for e in Engine},
+        obj.at("engine"),
+        f"must be one of {', '.join(e.value for e in Engine)}",
+    )
     return SolveOptions(
         time_limit_s=obj.number("time_limit_s", 30.0),
         seed=obj.integer("seed", 0),
@@ -314,7 +325,9 @@ def _travel(obj: Obj) -> TravelModel:
 
 
 def _great_circle(obj: Obj) -> TravelModel:
-    return GreatCircleTravel(speed_kmh=obj.number("speed_kmh"), circuity=obj.number("circuity", 1.0))
+    return GreatCircleTravel(
+        speed_kmh=obj.number("speed_kmh"), circuity=obj.number("circuity", 1.0)
+    )
 
 
 def _euclidean(obj: Obj) -> TravelModel:
@@ -324,17 +337,18 @@ def _euclidean(obj: Obj) -> TravelModel:
 def _matrix(obj: Obj) -> TravelModel:
     raw_points = obj.array("points")
     geo = bool(raw_points) and isinstance(raw_points[0], dict) and "lat" in raw_points[0]
-    points = [
-        _point(Obj(item, obj.at(f"points[{i}]")), geo)
-        for i, item in enumerate(raw_points)
-    ]
+    points = [_point(Obj(item, obj.at(f"points[{i}]")), geo) for i, item in enumerate(raw_points)]
     matrices = {}
     for name in ("minutes", "km"):
         rows = obj.array(name)
         n = len(rows)
         for r, row in enumerate(rows):
             require(isinstance(row, list), obj.at(f"{name}[{r}]"), "must be an array")
-            require(len(row) == n, obj.at(name), f"is not square: row {r} has {len(row)} values, there are {n} rows")
+            require(
+                len(row) == n,
+                obj.at(name),
+                f"is not square: row {r} has {len(row)} values, there are {n} rows",
+            )
             for c, value in enumerate(row):
                 number(value, obj.at(f"{name}[{r}][{c}]"))
         matrices[name] = np.array(rows, dtype=np.float64).reshape(n, n)
@@ -370,7 +384,11 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "shift": win(e.shift),
                 "max_overtime_min": e.max_overtime_min,
                 "breaks": [
-                    {"earliest": fmt(b.earliest), "latest": fmt(b.latest), "duration_min": b.duration_min}
+                    {
+                        "earliest": fmt(b.earliest),
+                        "latest": fmt(b.latest),
+                        "duration_min": b.duration_min,
+                    }
                     for b in e.breaks
                 ],
                 "skills": dict(e.skills),
@@ -411,8 +429,12 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
             for d in problem.depots
         ],
         "objective": {
-            "unassigned_penalty": {str(k): v for k, v in problem.objective.unassigned_penalty.items()},
-            "late_penalty_per_min": {str(k): v for k, v in problem.objective.late_penalty_per_min.items()},
+            "unassigned_penalty": {
+                str(k): v for k, v in problem.objective.unassigned_penalty.items()
+            },
+            "late_penalty_per_min": {
+                str(k): v for k, v in problem.objective.late_penalty_per_min.items()
+            },
             "overtime_cost_per_min": problem.objective.overtime_cost_per_min,
             "travel_cost_per_km": problem.objective.travel_cost_per_km,
             "working_cost_per_min": problem.objective.working_cost_per_min,
@@ -420,6 +442,10 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
         "options": {
             "time_limit_s": problem.options.time_limit_s,
             "seed": problem.options.seed,
-            **({"solution_limit": problem.options.solution_limit} if problem.options.solution_limit else {}),
+            **(
+                {"solution_limit": problem.options.solution_limit}
+                if problem.options.solution_limit
+                else {}
+            ),
         },
     }

@@ -44,7 +44,9 @@ def compute_kpis(
         row["assigned"] += 1
         row["sla_met"] += int(o.sla_met)
         late_cost += o.late_min * objective.late(job.priority)
-    unassigned_cost = sum(objective.unassigned(j.priority) for j in problem.jobs if j.id not in served)
+    unassigned_cost = sum(
+        objective.unassigned(j.priority) for j in problem.jobs if j.id not in served
+    )
     km = sum(r.km for r in routes)
     travel_min = sum(r.travel_min for r in routes)
     overtime_min = sum(r.overtime_min for r in routes)

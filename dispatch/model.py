@@ -65,7 +65,9 @@ class Break:
     duration_min: float
 
     def check(self, path: str) -> None:
-        require(self.latest >= self.earliest, f"{path}.latest", f"must not be before {path}.earliest")
+        require(
+            self.latest >= self.earliest, f"{path}.latest", f"must not be before {path}.earliest"
+        )
         require(self.duration_min >= 0, f"{path}.duration_min", "must be >= 0")
 
 

@@ -345,7 +345,8 @@ class _RoutingModel:
                 duration = self.scale.span(engineer.breaks[k].duration_min)
                 if start + duration <= depart:
                     earliest_depart = max(
-                        earliest_depart or -math.inf, engineer.breaks[k].earliest + engineer.breaks[k].duration_min
+                        earliest_depart or -math.inf,
+                        engineer.breaks[k].earliest + engineer.breaks[k].duration_min,
                     )
                     continue
                 if start >= back:
@@ -382,7 +383,8 @@ class _RoutingModel:
         problem, nodes = self.problem, self.nodes
         job_node = {problem.jobs[j].id: n for n, j in enumerate(nodes.jobs)}
         depot_node = {
-            (v, problem.depots[d].id): nodes.n_jobs + k for k, (v, d) in enumerate(nodes.depot_visits)
+            (v, problem.depots[d].id): nodes.n_jobs + k
+            for k, (v, d) in enumerate(nodes.depot_visits)
         }
         routes: list[list[int]] = [[] for _ in range(self.n_vehicles)]
         for draft in drafts:

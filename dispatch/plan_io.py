@@ -89,7 +89,9 @@ def plan_to_json(plan: Plan, clock: Clock) -> dict[str, Any]:
             "wall_s": round(s.wall_s, 3),
             "status": s.status,
             "solutions": s.solutions,
-            "first_solution_s": None if s.first_solution_s is None else round(s.first_solution_s, 3),
+            "first_solution_s": None
+            if s.first_solution_s is None
+            else round(s.first_solution_s, 3),
         }
     return out
 
@@ -121,7 +123,9 @@ def plan_from_json(data: object, clock: Clock) -> Plan:
         for k, raw in enumerate(r.array("stops")):
             s = Obj(raw, r.at(f"stops[{k}]"))
             kind = s.string("type")
-            require(kind in {t.value for t in StopType}, s.at("type"), "must be job, depot or break")
+            require(
+                kind in {t.value for t in StopType}, s.at("type"), "must be job, depot or break"
+            )
             stype = StopType(kind)
             stops.append(
                 Stop(
@@ -151,7 +155,9 @@ def plan_from_json(data: object, clock: Clock) -> Plan:
         met = o.raw("sla_met")
         require(isinstance(met, bool), o.at("sla_met"), "must be true or false")
         jobs.append(
-            JobOutcome(o.string("id"), o.string("engineer"), time_of(o, "start"), met, o.number("late_min"))
+            JobOutcome(
+                o.string("id"), o.string("engineer"), time_of(o, "start"), met, o.number("late_min")
+            )
         )
     unassigned = []
     for i, item in enumerate(root.array("unassigned", required=False)):
@@ -159,17 +165,19 @@ def plan_from_json(data: object, clock: Clock) -> Plan:
         reason = u.string("reason")
         if reason not in {r.value for r in UnassignedReason}:
             raise ProblemError(u.at("reason"), f"unknown reason '{reason}'")
-        unassigned.append(Unassigned(u.string("id"), UnassignedReason(reason), str(u.data.get("detail", ""))))
-    k = root.obj("kpis")
+        unassigned.append(
+            Unassigned(u.string("id"), UnassignedReason(reason), str(u.data.get("detail", "")))
+        )
+    figures = root.obj("kpis")
     kpis = Kpis(
-        jobs=k.integer("jobs"),
-        assigned=k.integer("assigned"),
-        sla_met=k.integer("sla_met"),
-        sla_met_pct=k.number("sla_met_pct"),
-        km=k.number("km"),
-        travel_min=k.number("travel_min"),
-        overtime_min=k.number("overtime_min"),
-        objective=k.number("objective"),
+        jobs=figures.integer("jobs"),
+        assigned=figures.integer("assigned"),
+        sla_met=figures.integer("sla_met"),
+        sla_met_pct=figures.number("sla_met_pct"),
+        km=figures.number("km"),
+        travel_min=figures.number("travel_min"),
+        overtime_min=figures.number("overtime_min"),
+        objective=figures.number("objective"),
     )
     solver = None
     if root.has("solver"):

@@ -95,7 +95,9 @@ def solve_routes(
             tw_late=late,
         )
         members.append(vehicles)
-    cost = np.rint(net.travel.km * problem.objective.travel_cost_per_km * scale.money).astype(np.int64)
+    cost = np.rint(net.travel.km * problem.objective.travel_cost_per_km * scale.money).astype(
+        np.int64
+    )
     # A penalty a thousand times the dearest round trip always beats travel: such a job
     # is required, which is the mode PyVRP searches best in; cheaper ones carry a prize.
     must_serve = 2000 * int(cost.max(initial=0)) + 1

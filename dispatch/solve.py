@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from dispatch.check import check
 from dispatch.diagnose import diagnose
-from dispatch.evaluate import evaluate, schedule
 from dispatch.errors import ProblemError
+from dispatch.evaluate import evaluate, schedule
 from dispatch.model import Engine
 from dispatch.ortools_engine import ProgressCallback
 from dispatch.ortools_engine import solve_routes as ortools_routes

@@ -34,9 +34,15 @@ class TravelMatrices:
 class TravelModel(Protocol):
     """What every travel kind provides."""
 
-    kind: str
-    #: "geo" for lat/lon locations, "plane" for x/y.
-    location_kind: Literal["geo", "plane"]
+    @property
+    def kind(self) -> str:
+        """The contract's ``travel.kind``."""
+        ...
+
+    @property
+    def location_kind(self) -> Literal["geo", "plane"]:
+        """"geo" for lat/lon locations, "plane" for x/y."""
+        ...
 
     def matrices(self, locations: Sequence[Location]) -> TravelMatrices: ...
 
@@ -129,9 +135,7 @@ class MatrixTravel:
             )
             require(bool(np.isfinite(matrix).all()), f"travel.{name}", "must hold finite numbers")
             require(bool((matrix >= 0).all()), f"travel.{name}", "must not hold negative values")
-        require(
-            len(set(self.points)) == n, "travel.points", "must not list the same point twice"
-        )
+        require(len(set(self.points)) == n, "travel.points", "must not list the same point twice")
 
     def indices_of(self, locations: Sequence[Location]) -> list[int | None]:
         """Row of each location in the matrices, None where it is not a point."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,22 +23,38 @@ err = Console(stderr=True)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fieldplan", description="Field-service dispatch and spare-parts planning.")
+    parser = argparse.ArgumentParser(
+        prog="fieldplan", description="Field-service dispatch and spare-parts planning."
+    )
     top = parser.add_subparsers(dest="area", required=True)
 
-    dispatch = top.add_parser("dispatch", help="plan and check engineers' days").add_subparsers(dest="command", required=True)
+    dispatch = top.add_parser("dispatch", help="plan and check engineers' days").add_subparsers(
+        dest="command", required=True
+    )
     plan = dispatch.add_parser("plan", help="solve a dispatch problem")
     plan.add_argument("problem", type=Path)
-    plan.add_argument("-o", "--output", type=Path, required=True, help="where to write the plan JSON")
-    plan.add_argument("--time-limit", type=float, help="seconds of search (default: the problem's options)")
+    plan.add_argument(
+        "-o", "--output", type=Path, required=True, help="where to write the plan JSON"
+    )
+    plan.add_argument(
+        "--time-limit", type=float, help="seconds of search (default: the problem's options)"
+    )
     plan.add_argument("--seed", type=int, help="search seed (default: the problem's options)")
-    plan.add_argument("--solution-limit", type=int, help="stop after this many improving solutions (deterministic)")
+    plan.add_argument(
+        "--solution-limit",
+        type=int,
+        help="stop after this many improving solutions (deterministic)",
+    )
     plan.add_argument("--quiet", action="store_true", help="no progress display")
-    chk = dispatch.add_parser("check", help="validate a plan against its problem, independently of the solver")
+    chk = dispatch.add_parser(
+        "check", help="validate a plan against its problem, independently of the solver"
+    )
     chk.add_argument("problem", type=Path)
     chk.add_argument("plan", type=Path)
 
-    generate = top.add_parser("generate", help="make realistic instances").add_subparsers(dest="command", required=True)
+    generate = top.add_parser("generate", help="make realistic instances").add_subparsers(
+        dest="command", required=True
+    )
     gen = generate.add_parser("dispatch", help="a day of field-service work in a real region")
     gen.add_argument("--engineers", type=int, default=10)
     gen.add_argument("--jobs", type=int, default=45)
@@ -73,7 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise AssertionError("unreachable: argparse requires a subcommand")
 
 
-def _solve(problem: Problem, time_limit: float | None, seed: int | None, solution_limit: int | None, quiet: bool) -> Plan:
+def _solve(
+    problem: Problem,
+    time_limit: float | None,
+    seed: int | None,
+    solution_limit: int | None,
+    quiet: bool,
+) -> Plan:
     from dataclasses import replace
 
     from dispatch.solve import solve
@@ -123,7 +144,9 @@ def _check(problem_path: Path, plan_path: Path) -> int:
             out.print(f"[red]✗[/] {v}", highlight=False)
         out.print(f"{len(violations)} violation(s)")
         return 1
-    out.print(f"[green]✓[/] plan is valid: {len(plan.routes)} routes, {plan.kpis.assigned}/{plan.kpis.jobs} jobs, every rule and figure rechecked")
+    out.print(
+        f"[green]✓[/] plan is valid: {len(plan.routes)} routes, {plan.kpis.assigned}/{plan.kpis.jobs} jobs, every rule and figure rechecked"
+    )
     return 0
 
 
@@ -132,7 +155,9 @@ def _generate(args: argparse.Namespace) -> int:
 
     data = generate_dispatch(args.engineers, args.jobs, args.seed, region=args.region)
     _write_json(args.output, data)
-    out.print(f"{args.engineers} engineers x {args.jobs} jobs ({args.region}, seed {args.seed}) written to {args.output}")
+    out.print(
+        f"{args.engineers} engineers x {args.jobs} jobs ({args.region}, seed {args.seed}) written to {args.output}"
+    )
     return 0
 
 
@@ -179,5 +204,8 @@ def _summary(problem: Problem, plan: Plan) -> None:
         table.add_row(f"unassigned: {reason}", str(count))
     table.add_row("objective", f"{k.objective:,.2f}")
     if plan.solver is not None:
-        table.add_row("search", f"{plan.solver.wall_s:.1f} s, {plan.solver.solutions} solutions ({plan.solver.status})")
+        table.add_row(
+            "search",
+            f"{plan.solver.wall_s:.1f} s, {plan.solver.solutions} solutions ({plan.solver.status})",
+        )
     out.print(table)

@@ -103,7 +103,7 @@ def minutes(hhmm: str) -> float:
     return int(h) * 60 + int(m)
 
 
-def solve_checked(problem: Problem, options: SolveOptions = FAST):  # noqa: ANN201
+def solve_checked(problem: Problem, options: SolveOptions = FAST):
     """Solve; :func:`dispatch.solve.solve` already refuses plans the validator rejects."""
     from dispatch.check import check
 

@@ -34,9 +34,23 @@ def _problem() -> dict[str, Any]:
             engineer("E2", 100),
         ],
         [
-            job("J1", 20, skills={"hvac": 2}, parts={"P1": 1}, tools=["lift-kit"], priority=1,
-                sla_deadline=at("10:00"), demand=1),
-            job("J2", 30, duration_min=120, windows=[{"start": at("11:00"), "end": at("16:00")}], demand=1),
+            job(
+                "J1",
+                20,
+                skills={"hvac": 2},
+                parts={"P1": 1},
+                tools=["lift-kit"],
+                priority=1,
+                sla_deadline=at("10:00"),
+                demand=1,
+            ),
+            job(
+                "J2",
+                30,
+                duration_min=120,
+                windows=[{"start": at("11:00"), "end": at("16:00")}],
+                demand=1,
+            ),
         ],
         [depot("D", 10, stock={"P1": 1}, tools=["lift-kit"])],
     )
@@ -49,11 +63,30 @@ def _plan() -> dict[str, Any]:
             {
                 "engineer": "E1",
                 "stops": [
-                    {"type": "depot", "id": "D", "arrival": at("08:10"), "start": at("08:10"),
-                     "end": at("08:20"), "pickup": {"P1": 1}, "borrow": ["lift-kit"]},
-                    {"type": "job", "id": "J1", "arrival": at("08:30"), "start": at("08:30"), "end": at("09:30")},
+                    {
+                        "type": "depot",
+                        "id": "D",
+                        "arrival": at("08:10"),
+                        "start": at("08:10"),
+                        "end": at("08:20"),
+                        "pickup": {"P1": 1},
+                        "borrow": ["lift-kit"],
+                    },
+                    {
+                        "type": "job",
+                        "id": "J1",
+                        "arrival": at("08:30"),
+                        "start": at("08:30"),
+                        "end": at("09:30"),
+                    },
                     {"type": "break", "start": at("10:00"), "end": at("10:30")},
-                    {"type": "job", "id": "J2", "arrival": at("09:40"), "start": at("11:00"), "end": at("13:00")},
+                    {
+                        "type": "job",
+                        "id": "J2",
+                        "arrival": at("09:40"),
+                        "start": at("11:00"),
+                        "end": at("13:00"),
+                    },
                 ],
                 "depart": at("08:00"),
                 "return": at("13:30"),
@@ -67,8 +100,16 @@ def _plan() -> dict[str, Any]:
             {"id": "J2", "engineer": "E1", "start": at("11:00"), "sla_met": True, "late_min": 0},
         ],
         "unassigned": [],
-        "kpis": {"jobs": 2, "assigned": 2, "sla_met": 2, "sla_met_pct": 100.0, "km": 60,
-                 "travel_min": 60, "overtime_min": 0, "objective": 60},
+        "kpis": {
+            "jobs": 2,
+            "assigned": 2,
+            "sla_met": 2,
+            "sla_met_pct": 100.0,
+            "km": 60,
+            "travel_min": 60,
+            "overtime_min": 0,
+            "objective": 60,
+        },
     }
 
 
@@ -88,35 +129,74 @@ def _stops(plan: dict[str, Any]) -> list[dict[str, Any]]:
 Tamper = Callable[[dict[str, Any], dict[str, Any]], None]
 
 CASES: list[tuple[str, Tamper, set[V]]] = [
-    ("unknown engineer", lambda pr, pl: pl["routes"][0].update(engineer="E9"), {V.UNKNOWN_ID, V.MISSING_JOB}),
-    ("served and unassigned", lambda pr, pl: pl["unassigned"].append(
-        {"id": "J1", "reason": "capacity", "detail": ""}), {V.DUPLICATE}),
-    ("job forgotten", lambda pr, pl: (_stops(pl).pop(3), pl["jobs"].pop(1)), {V.MISSING_JOB, V.FIGURE}),
+    (
+        "unknown engineer",
+        lambda pr, pl: pl["routes"][0].update(engineer="E9"),
+        {V.UNKNOWN_ID, V.MISSING_JOB},
+    ),
+    (
+        "served and unassigned",
+        lambda pr, pl: pl["unassigned"].append({"id": "J1", "reason": "capacity", "detail": ""}),
+        {V.DUPLICATE},
+    ),
+    (
+        "job forgotten",
+        lambda pr, pl: (_stops(pl).pop(3), pl["jobs"].pop(1)),
+        {V.MISSING_JOB, V.FIGURE},
+    ),
     ("skill too low", lambda pr, pl: pr["jobs"][0].update(skills={"hvac": 3}), {V.SKILL}),
     ("excluded", lambda pr, pl: pr["jobs"][0].update(excluded_engineers=["E1"]), {V.EXCLUDED}),
     ("pinned elsewhere", lambda pr, pl: pr["jobs"][0].update(pinned_engineer="E2"), {V.PINNED}),
-    ("leaves before shift", lambda pr, pl: pl["routes"][0].update(depart=at("07:50")), {V.SHIFT_START}),
-    ("back after shift", lambda pr, pl: pr["engineers"][0].update(
-        shift={"start": at("08:00"), "end": at("13:00")}), {V.SHIFT_END, V.FIGURE}),
+    (
+        "leaves before shift",
+        lambda pr, pl: pl["routes"][0].update(depart=at("07:50")),
+        {V.SHIFT_START},
+    ),
+    (
+        "back after shift",
+        lambda pr, pl: pr["engineers"][0].update(shift={"start": at("08:00"), "end": at("13:00")}),
+        {V.SHIFT_END, V.FIGURE},
+    ),
     ("arrives too soon", lambda pr, pl: _stops(pl)[1].update(arrival=at("08:25")), {V.TRAVEL}),
-    ("starts before arriving", lambda pr, pl: _stops(pl)[3].update(arrival=at("11:05")), {V.TRAVEL}),
-    ("outside window", lambda pr, pl: pr["jobs"][1].update(
-        windows=[{"start": at("11:30"), "end": at("16:00")}]), {V.WINDOW}),
+    (
+        "starts before arriving",
+        lambda pr, pl: _stops(pl)[3].update(arrival=at("11:05")),
+        {V.TRAVEL},
+    ),
+    (
+        "outside window",
+        lambda pr, pl: pr["jobs"][1].update(windows=[{"start": at("11:30"), "end": at("16:00")}]),
+        {V.WINDOW},
+    ),
     ("service too short", lambda pr, pl: _stops(pl)[1].update(end=at("09:20")), {V.DURATION}),
-    ("depot closed", lambda pr, pl: pr["depots"][0].update(
-        hours={"start": at("08:15"), "end": at("18:00")}), {V.DEPOT_HOURS}),
-    ("break over service", lambda pr, pl: (
-        pr["engineers"][0]["breaks"][0].update(earliest=at("09:00")),
-        _stops(pl)[2].update(start=at("09:20"), end=at("09:50")),
-        _stops(pl)[3].update(arrival=at("10:00")),
-    ), {V.BREAK}),
-    ("break outside its window", lambda pr, pl: pr["engineers"][0]["breaks"][0].update(
-        earliest=at("10:05")), {V.BREAK, V.MISSING_BREAK}),
+    (
+        "depot closed",
+        lambda pr, pl: pr["depots"][0].update(hours={"start": at("08:15"), "end": at("18:00")}),
+        {V.DEPOT_HOURS},
+    ),
+    (
+        "break over service",
+        lambda pr, pl: (
+            pr["engineers"][0]["breaks"][0].update(earliest=at("09:00")),
+            _stops(pl)[2].update(start=at("09:20"), end=at("09:50")),
+            _stops(pl)[3].update(arrival=at("10:00")),
+        ),
+        {V.BREAK},
+    ),
+    (
+        "break outside its window",
+        lambda pr, pl: pr["engineers"][0]["breaks"][0].update(earliest=at("10:05")),
+        {V.BREAK, V.MISSING_BREAK},
+    ),
     ("break skipped", lambda pr, pl: _stops(pl).pop(2), {V.MISSING_BREAK}),
     ("part not picked up", lambda pr, pl: _stops(pl)[0].update(pickup={}), {V.PARTS}),
     ("depot over-drawn", lambda pr, pl: _stops(pl)[0].update(pickup={"P1": 2}), {V.DEPOT_STOCK}),
     ("tool not borrowed", lambda pr, pl: _stops(pl)[0].update(borrow=[]), {V.TOOLS}),
-    ("tool the depot lacks", lambda pr, pl: _stops(pl)[0].update(borrow=["lift-kit", "crane"]), {V.TOOLS}),
+    (
+        "tool the depot lacks",
+        lambda pr, pl: _stops(pl)[0].update(borrow=["lift-kit", "crane"]),
+        {V.TOOLS},
+    ),
     ("over capacity", lambda pr, pl: pr["engineers"][0].update(capacity=1), {V.CAPACITY}),
     ("km misstated", lambda pr, pl: pl["routes"][0].update(km=50), {V.FIGURE}),
     ("objective misstated", lambda pr, pl: pl["kpis"].update(objective=0), {V.FIGURE}),

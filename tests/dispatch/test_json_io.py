@@ -55,17 +55,29 @@ def test_malformed_json_names_line_and_column() -> None:
         # a negative duration
         (lambda d: d["jobs"][1].update(duration_min=-5), r"jobs\[J2\]\.duration_min: must be >= 0"),
         # an unknown engineer in pinned_engineer
-        (lambda d: d["jobs"][0].update(pinned_engineer="E9"), r"jobs\[J1\]\.pinned_engineer: unknown engineer 'E9'"),
+        (
+            lambda d: d["jobs"][0].update(pinned_engineer="E9"),
+            r"jobs\[J1\]\.pinned_engineer: unknown engineer 'E9'",
+        ),
         # an unknown engineer in excluded_engineers
-        (lambda d: d["jobs"][0].update(excluded_engineers=["X"]), r"jobs\[J1\]\.excluded_engineers: unknown engineer 'X'"),
+        (
+            lambda d: d["jobs"][0].update(excluded_engineers=["X"]),
+            r"jobs\[J1\]\.excluded_engineers: unknown engineer 'X'",
+        ),
         # an unknown travel kind
         (lambda d: d.update(travel={"kind": "teleport"}), r"travel\.kind: unknown kind 'teleport'"),
         # a missing required field
         (lambda d: d["engineers"][1].pop("shift"), r"engineers\[E2\]\.shift: is required"),
         # a time without a UTC offset
-        (lambda d: d["jobs"][0].update(sla_deadline="2026-11-24T10:00:00"), r"jobs\[J1\]\.sla_deadline: .* has no UTC offset"),
+        (
+            lambda d: d["jobs"][0].update(sla_deadline="2026-11-24T10:00:00"),
+            r"jobs\[J1\]\.sla_deadline: .* has no UTC offset",
+        ),
         # a string where a number belongs
-        (lambda d: d["jobs"][0].update(duration_min="90"), r"jobs\[J1\]\.duration_min: must be a number"),
+        (
+            lambda d: d["jobs"][0].update(duration_min="90"),
+            r"jobs\[J1\]\.duration_min: must be a number",
+        ),
         # duplicate ids
         (lambda d: d["jobs"][1].update(id="J1"), r"jobs\[J1\]\.id: is used twice"),
         # an unknown job kind
@@ -73,7 +85,10 @@ def test_malformed_json_names_line_and_column() -> None:
         # priority zero
         (lambda d: d["jobs"][0].update(priority=0), r"jobs\[J1\]\.priority: must be >= 1"),
         # negative stock
-        (lambda d: d["depots"][0].update(stock={"P1": -1}), r"depots\[D1\]\.stock\.P1: must be >= 0"),
+        (
+            lambda d: d["depots"][0].update(stock={"P1": -1}),
+            r"depots\[D1\]\.stock\.P1: must be >= 0",
+        ),
         # a break whose latest start is before its earliest
         (
             lambda d: d["engineers"][0].update(
@@ -92,11 +107,20 @@ def test_malformed_json_names_line_and_column() -> None:
             r"jobs\[J1\]\.windows\[1\]\.start: must not be before windows\[0\]\.end",
         ),
         # a geographic location where euclidean travel needs x/y
-        (lambda d: d["jobs"][0].update(site={"lat": 31.2, "lon": 121.4}), r"jobs\[J1\]\.site: must give x and y"),
+        (
+            lambda d: d["jobs"][0].update(site={"lat": 31.2, "lon": 121.4}),
+            r"jobs\[J1\]\.site: must give x and y",
+        ),
         # a skill level that is not a whole number
-        (lambda d: d["jobs"][0].update(skills={"hvac": 1.5}), r"jobs\[J1\]\.skills\.hvac: must be an integer"),
+        (
+            lambda d: d["jobs"][0].update(skills={"hvac": 1.5}),
+            r"jobs\[J1\]\.skills\.hvac: must be an integer",
+        ),
         # a negative objective weight
-        (lambda d: d["objective"].update(overtime_cost_per_min=-1), r"objective\.overtime_cost_per_min: must be >= 0"),
+        (
+            lambda d: d["objective"].update(overtime_cost_per_min=-1),
+            r"objective\.overtime_cost_per_min: must be >= 0",
+        ),
         # a zero time limit
         (lambda d: d["options"].update(time_limit_s=0), r"options\.time_limit_s: must be > 0"),
         # no schema at all
@@ -112,7 +136,12 @@ def _matrix_problem(minutes: list[list[float]]) -> dict[str, Any]:
     points = [{"lat": 31.0, "lon": 121.0}, {"lat": 31.1, "lon": 121.1}]
     data["engineers"][0].update(start=points[0], end=points[0])
     data["jobs"][0].update(site=points[1])
-    data["travel"] = {"kind": "matrix", "points": points, "minutes": minutes, "km": [[0, 9], [9, 0]]}
+    data["travel"] = {
+        "kind": "matrix",
+        "points": points,
+        "minutes": minutes,
+        "km": [[0, 9], [9, 0]],
+    }
     return data
 
 

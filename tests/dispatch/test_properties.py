@@ -84,7 +84,9 @@ def problems(draw: st.DrawFn) -> dict[str, Any]:
         )
         for i in range(draw(st.integers(0, 2)))
     ]
-    return problem_dict(engineers, jobs, depots, working_cost_per_min=draw(st.sampled_from([0, 0.5])))
+    return problem_dict(
+        engineers, jobs, depots, working_cost_per_min=draw(st.sampled_from([0, 0.5]))
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

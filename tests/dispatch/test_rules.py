@@ -18,11 +18,11 @@ from tests.dispatch.builders import (
 )
 
 
-def _route(plan, engineer_id):  # noqa: ANN001, ANN202
+def _route(plan, engineer_id):
     return next(r for r in plan.routes if r.engineer == engineer_id)
 
 
-def _unassigned(plan):  # noqa: ANN001, ANN202
+def _unassigned(plan):
     return {u.id: u for u in plan.unassigned}
 
 
@@ -61,7 +61,9 @@ def test_emergency_displaces_preventive_visit() -> None:
         [engineer("E1", 0, shift={"start": at("08:00"), "end": at("12:00")})],
         [
             job("PM", 30, kind="preventive", priority=3, duration_min=120),
-            job("EM", -30, kind="emergency", priority=1, duration_min=120, sla_deadline=at("11:00")),
+            job(
+                "EM", -30, kind="emergency", priority=1, duration_min=120, sla_deadline=at("11:00")
+            ),
         ],
     )
     plan = solve_checked(problem)
@@ -76,7 +78,10 @@ def test_emergency_displaces_preventive_visit() -> None:
 def test_two_engineers_compete_for_last_unit_at_depot() -> None:
     problem = build(
         [engineer("WEST", -50), engineer("EAST", 50)],
-        [job("J-LOW", -60, parts={"P1": 1}, priority=2), job("J-HIGH", 60, parts={"P1": 1}, priority=1)],
+        [
+            job("J-LOW", -60, parts={"P1": 1}, priority=2),
+            job("J-HIGH", 60, parts={"P1": 1}, priority=1),
+        ],
         [depot("D", 0, stock={"P1": 1})],
     )
     plan = solve_checked(problem)
@@ -235,7 +240,10 @@ def test_van_stock_is_used_up_job_by_job() -> None:
 
 def test_reasons_for_jobs_nobody_can_do() -> None:
     problem = build(
-        [engineer("E1", 0, skills={"hvac": 2}, max_overtime_min=0), engineer("E2", 5, skills={"hvac": 2})],
+        [
+            engineer("E1", 0, skills={"hvac": 2}, max_overtime_min=0),
+            engineer("E2", 5, skills={"hvac": 2}),
+        ],
         [
             job("SKILL", 10, skills={"hvac": 3}),
             job("EXCL", 10, skills={"hvac": 1}, excluded_engineers=["E1", "E2"]),
@@ -246,11 +254,17 @@ def test_reasons_for_jobs_nobody_can_do() -> None:
     )
     plan = solve_checked(problem)
     reasons = {u.id: (u.reason, u.detail) for u in plan.unassigned}
-    assert reasons["SKILL"] == (UnassignedReason.NO_SKILLED_ENGINEER, "needs hvac level 3; best available level 2")
+    assert reasons["SKILL"] == (
+        UnassignedReason.NO_SKILLED_ENGINEER,
+        "needs hvac level 3; best available level 2",
+    )
     assert reasons["EXCL"][0] is UnassignedReason.EXCLUDED
     assert reasons["PART"][0] is UnassignedReason.NO_PARTS
     assert reasons["WINDOW"][0] is UnassignedReason.WINDOW_UNREACHABLE
-    assert reasons["PIN"] == (UnassignedReason.PINNED_CONFLICT, "pinned to E1, who has hvac level 2, needs 3")
+    assert reasons["PIN"] == (
+        UnassignedReason.PINNED_CONFLICT,
+        "pinned to E1, who has hvac level 2, needs 3",
+    )
     assert plan.kpis.unassigned_by_reason == {
         "no_skilled_engineer": 1,
         "excluded": 1,

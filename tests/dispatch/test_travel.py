@@ -69,7 +69,9 @@ def test_matrix_provider_reorders_rows_to_the_locations_asked() -> None:
 
 def test_large_matrix_shape_and_symmetry() -> None:
     rng = np.random.default_rng(1)
-    points = [GeoPoint(float(la), float(lo)) for la, lo in rng.uniform([30, 120], [32, 122], (500, 2))]
+    points = [
+        GeoPoint(float(la), float(lo)) for la, lo in rng.uniform([30, 120], [32, 122], (500, 2))
+    ]
     m = GreatCircleTravel(speed_kmh=40, circuity=1.3).matrices(points)
     assert m.km.shape == (500, 500) and m.minutes.dtype == np.float64
     assert np.allclose(m.km, m.km.T)

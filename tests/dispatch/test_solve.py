@@ -1,0 +1,63 @@
+"""End-to-end solves: determinism, both engines, a Solomon instance, a generated day."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dispatch.check import check
+from dispatch.errors import ProblemError
+from dispatch.json_io import problem_from_json
+from dispatch.model import Engine, SolveOptions
+from dispatch.plan_io import plan_from_json, plan_to_json
+from dispatch.solve import choose_engine, solve
+from scenarios.generate import generate_dispatch
+from scenarios.solomon import bks, read_solomon, shared_dir, solomon_to_problem
+from tests.dispatch.builders import build, engineer, job
+
+
+def _without_timing(data: dict) -> dict:
+    data = json.loads(json.dumps(data))
+    data.pop("solver")
+    return data
+
+
+def test_same_seed_and_solution_limit_give_the_same_plan() -> None:
+    problem = problem_from_json(generate_dispatch(6, 25, seed=3))
+    options = SolveOptions(time_limit_s=60, seed=7, solution_limit=40)
+    first = plan_to_json(solve(problem, options), problem.clock)
+    second = plan_to_json(solve(problem, options), problem.clock)
+    assert _without_timing(first) == _without_timing(second)
+    assert first["solver"]["engine"] == "ortools"
+
+
+def test_generated_day_plan_is_valid_and_figures_survive_json() -> None:
+    problem = problem_from_json(generate_dispatch(10, 45, seed=1))
+    plan = solve(problem, SolveOptions(time_limit_s=3))
+    assert check(problem, plan) == []
+    # a dispatch day with breaks and parts: the engine must be OR-Tools
+    assert plan.solver is not None and plan.solver.engine == "ortools"
+    assert plan.kpis.assigned >= 25
+    again = plan_from_json(json.loads(json.dumps(plan_to_json(plan, problem.clock))), problem.clock)
+    assert check(problem, again) == []
+    assert again.kpis.km == plan.kpis.km
+
+
+def test_engine_choice_follows_the_rules_the_problem_uses() -> None:
+    plain = build([engineer("E1", 0)], [job("J1", 10)])
+    assert choose_engine(plain, Engine.AUTO) is Engine.PYVRP
+    skilled = build([engineer("E1", 0, skills={"hvac": 1})], [job("J1", 10, skills={"hvac": 1})])
+    assert choose_engine(skilled, Engine.AUTO) is Engine.ORTOOLS
+    with pytest.raises(ProblemError, match=r"options\.engine: pyvrp cannot model"):
+        choose_engine(skilled, Engine.PYVRP)
+
+
+@pytest.mark.skipif(not (shared_dir() / "benchmarks" / "solomon").is_dir(), reason="no shared data")
+def test_solomon_c101_within_one_percent_of_best_known() -> None:
+    problem = problem_from_json(solomon_to_problem(read_solomon("C101")))
+    plan = solve(problem, SolveOptions(time_limit_s=3))
+    assert plan.kpis.assigned == 100
+    # best-known distance 828.94 (distance_double, bks.csv)
+    assert plan.kpis.km <= bks("C101") * 1.01
+    assert len(plan.routes) <= 25
