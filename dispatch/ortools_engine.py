@@ -36,7 +36,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from dispatch.draft import RouteDraft, Visit
-from dispatch.eligibility import candidates
+from dispatch.layout import Layout, plan_layout
 from dispatch.model import SolveOptions
 from dispatch.reasons import StopType
 from dispatch.scaling import Scale
@@ -402,40 +402,12 @@ class _RoutingModel:
         return self.routing.ReadAssignmentFromRoutes(routes, True)
 
 
-def _layout(problem: Problem, seed: int) -> tuple[_Nodes, dict[int, list[int]]]:
-    """Which jobs enter the model, with whom, and which depot visits to offer."""
-    nodes = _Nodes()
-    allowed: dict[int, list[int]] = {}
-    order = list(range(len(problem.jobs)))
-    if seed:
-        np.random.default_rng(seed).shuffle(order)
-    for j in order:
-        who = candidates(problem, j)
-        if who:
-            allowed[j] = who
-            nodes.jobs.append(j)
+def _nodes(problem: Problem, layout: Layout) -> _Nodes:
+    """Node layout: servable jobs, offered depot visits, then starts and ends."""
     net = problem.network
-    # An engineer may need a depot for a tool one job needs, or for parts once the
-    # van stock runs out over all the jobs the engineer could take.
-    part_demand: dict[int, dict[str, int]] = {}
-    depot_needs: dict[int, set[str]] = {}
-    for j in nodes.jobs:
-        job = problem.jobs[j]
-        for v in allowed[j]:
-            engineer = problem.engineers[v]
-            demand = part_demand.setdefault(v, {})
-            for part, units in job.parts.items():
-                demand[part] = demand.get(part, 0) + units
-            missing = {f"tool:{t}" for t in job.tools if t not in engineer.tools}
-            if missing:
-                depot_needs.setdefault(v, set()).update(missing)
-    for v, demand in part_demand.items():
-        van = problem.engineers[v].van_stock
-        short = {f"part:{p}" for p, units in demand.items() if van.get(p, 0) < units}
-        if short:
-            depot_needs.setdefault(v, set()).update(short)
-    for v in sorted(depot_needs):
-        nodes.depot_visits += [(v, d) for d in _useful_depots(problem, v, depot_needs[v])]
+    nodes = _Nodes(jobs=list(layout.jobs))
+    for v in sorted(layout.depot_options):
+        nodes.depot_visits += [(v, d) for d in layout.depot_options[v]]
     nodes.location = (
         [net.job_site[j] for j in nodes.jobs]
         + [net.depot_site[d] for _, d in nodes.depot_visits]
@@ -447,28 +419,7 @@ def _layout(problem: Problem, seed: int) -> tuple[_Nodes, dict[int, list[int]]]:
         + [problem.depots[d].pickup_min for _, d in nodes.depot_visits]
         + [0.0] * (2 * len(problem.engineers))
     )
-    return nodes, allowed
-
-
-def _useful_depots(problem: Problem, v: int, wants: set[str]) -> list[int]:
-    """The two nearest depots holding anything wanted, plus the nearest one for each other want."""
-    net = problem.network
-    home = net.engineer_start[v]
-
-    def holds(d: int, want: str) -> bool:
-        kind, name = want.split(":", 1)
-        depot = problem.depots[d]
-        return depot.stock.get(name, 0) > 0 if kind == "part" else name in depot.tools
-
-    by_distance = sorted(
-        range(len(problem.depots)), key=lambda d: (net.minutes(home, net.depot_site[d]), d)
-    )
-    useful = [d for d in by_distance if any(holds(d, w) for w in wants)]
-    chosen = useful[:2]
-    for want in sorted(wants):
-        if not any(holds(d, want) for d in chosen):
-            chosen += [d for d in useful if holds(d, want)][:1]
-    return sorted(set(chosen))
+    return nodes
 
 
 def _status_name(routing: Any) -> str:
@@ -494,7 +445,8 @@ def solve_routes(
     """Search for routes; ``tidy`` cleans the prize-phase routes (drops useless depot visits)."""
     began = time.monotonic()
     scale = Scale(problem)
-    nodes, allowed = _layout(problem, options.seed)
+    layout = plan_layout(problem, options.seed)
+    nodes, allowed = _nodes(problem, layout), layout.allowed
     solutions = 0
     first_at: list[float] = []
 
