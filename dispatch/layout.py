@@ -82,5 +82,3 @@ def useful_depots(problem: Problem, v: int, wants: set[str]) -> list[int]:
         if not any(holds(d, want) for d in chosen):
             chosen += [d for d in useful if holds(d, want)][:1]
     return sorted(set(chosen))
-
-

@@ -17,10 +17,10 @@ Model summary (rules of contracts/dispatch.md):
 - skills, exclusions and pinning as allowed vehicles; unassigned jobs as
   disjunctions with the priority's penalty.
 
-Depot visits only pay off together with the job they supply, which insertion
-heuristics cannot see, so when depot visits exist the first solution is built
-with a prize on them; visits that supply nothing are then dropped and the
-search continues on the model without the prize.
+The search starts from the plan of :mod:`dispatch.construct`: OR-Tools' own
+construction checks every candidate insertion by constraint propagation, which
+is far too slow for a day of a thousand jobs with breaks and part stock, and it
+cannot see that a depot visit pays off only with the job it supplies.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from dispatch.construct import construct
 from dispatch.draft import RouteDraft, Visit
 from dispatch.layout import Layout, plan_layout
 from dispatch.model import SolveOptions
@@ -92,7 +93,6 @@ class _RoutingModel:
         problem: Problem,
         nodes: _Nodes,
         allowed: dict[int, list[int]],
-        depot_prize: float,
         scale: Scale,
     ) -> None:
         self.problem = problem
@@ -111,7 +111,7 @@ class _RoutingModel:
         self._arc_costs()
         self._time_dimension()
         self._jobs(allowed)
-        self._depot_visits(depot_prize)
+        self._depot_visits()
         self._parts()
         self._tools()
         self._capacity()
@@ -206,7 +206,7 @@ class _RoutingModel:
             # the vehicle variable (-1 = unperformed) is the same rule, checked later.
             self.routing.VehicleVar(index).SetValues([-1, *vehicles])
 
-    def _depot_visits(self, prize: float) -> None:
+    def _depot_visits(self) -> None:
         problem, scale = self.problem, self.scale
         for k, (v, d) in enumerate(self.nodes.depot_visits):
             depot = problem.depots[d]
@@ -215,7 +215,7 @@ class _RoutingModel:
                 scale.up(depot.hours.start), scale.down(depot.hours.end - depot.pickup_min)
             )
             self._allow(index, [v])
-            self.routing.AddDisjunction([index], scale.cost(prize))
+            self.routing.AddDisjunction([index], 0)
 
     def _parts(self) -> None:
         problem, nodes = self.problem, self.nodes
@@ -287,7 +287,7 @@ class _RoutingModel:
         self.routing.AddDimensionWithVehicleCapacity(callback, 0, caps, True, "load")
 
     # ------------------------------------------------------------- search --
-    def parameters(self, options: SolveOptions, seconds: float, first_only: bool) -> Any:
+    def parameters(self, options: SolveOptions, seconds: float) -> Any:
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = (
             _FIRST_SOLUTION.PARALLEL_CHEAPEST_INSERTION
@@ -296,9 +296,7 @@ class _RoutingModel:
         )
         params.local_search_metaheuristic = _METAHEURISTIC.GUIDED_LOCAL_SEARCH
         params.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
-        if first_only:
-            params.solution_limit = 1
-        elif options.solution_limit is not None:
+        if options.solution_limit is not None:
             params.solution_limit = options.solution_limit
         return params
 
@@ -440,64 +438,47 @@ def solve_routes(
     problem: Problem,
     options: SolveOptions,
     progress: ProgressCallback | None = None,
-    tidy: Callable[[list[RouteDraft]], list[RouteDraft]] | None = None,
 ) -> EngineResult:
-    """Search for routes; ``tidy`` cleans the prize-phase routes (drops useless depot visits)."""
+    """Construct a first plan, then improve it with OR-Tools' local search.
+
+    The constructed plan is kept if the search cannot start from it or finds
+    nothing in the time left, so a feasible plan always comes back.
+    """
     began = time.monotonic()
     scale = Scale(problem)
     layout = plan_layout(problem, options.seed)
-    nodes, allowed = _nodes(problem, layout), layout.allowed
-    solutions = 0
-    first_at: list[float] = []
+    initial = construct(problem, layout)
+    first_at = time.monotonic() - began
+    solutions = 1
+    if progress is not None:
+        progress(first_at, math.nan, solutions)
+    remaining = options.time_limit_s - first_at
+    if remaining <= 0.05 or not layout.jobs:
+        return EngineResult(tuple(initial), "constructed", solutions, first_at, first_at)
+    model = _RoutingModel(problem, _nodes(problem, layout), layout.allowed, scale)
 
-    def attach(model: _RoutingModel) -> None:
-        def on_solution() -> None:
-            nonlocal solutions
-            solutions += 1
-            now = time.monotonic() - began
-            if not first_at:
-                first_at.append(now)
-            if progress is not None:
-                cost = model.routing.CostVar().Value() / scale.money
-                progress(now, cost, solutions)
+    def on_solution() -> None:
+        nonlocal solutions
+        solutions += 1
+        if progress is not None:
+            cost = model.routing.CostVar().Value() / scale.money
+            progress(time.monotonic() - began, cost, solutions)
 
-        model.routing.AddAtSolutionCallback(on_solution)
-
-    initial: list[RouteDraft] | None = None
-    if nodes.depot_visits:
-        prized = _RoutingModel(problem, nodes, allowed, _depot_prize(problem), scale)
-        attach(prized)
-        remaining = options.time_limit_s - (time.monotonic() - began)
-        solution = prized.routing.SolveWithParameters(
-            prized.parameters(options, max(remaining, 0.1), first_only=True)
-        )
-        if solution is not None:
-            initial = prized.drafts(solution)
-            if tidy is not None:
-                initial = tidy(initial)
-    model = _RoutingModel(problem, nodes, allowed, 0.0, scale)
-    attach(model)
-    remaining = max(options.time_limit_s - (time.monotonic() - began), 0.1)
-    params = model.parameters(options, remaining, first_only=False)
-    start = model.assignment_from(initial, params) if initial is not None else None
-    if start is not None:
-        solution = model.routing.SolveFromAssignmentWithParameters(start, params)
-    else:
+    model.routing.AddAtSolutionCallback(on_solution)
+    params = model.parameters(options, max(options.time_limit_s - (time.monotonic() - began), 0.05))
+    start = model.assignment_from(initial, params)
+    if start is None:
+        log.warning("the search could not start from the constructed plan; building its own")
         solution = model.routing.SolveWithParameters(params)
-    drafts = model.drafts(solution) if solution is not None else []
-    log.info("search ended: %s after %d solutions", _status_name(model.routing), solutions)
+    else:
+        solution = model.routing.SolveFromAssignmentWithParameters(start, params)
+    status = _status_name(model.routing)
+    drafts = model.drafts(solution) if solution is not None else initial
+    log.info("search ended: %s after %d solutions", status, solutions)
     return EngineResult(
         drafts=tuple(drafts),
-        status=_status_name(model.routing),
+        status=status if solution is not None else "constructed",
         solutions=solutions,
-        first_solution_s=first_at[0] if first_at else None,
+        first_solution_s=first_at,
         wall_s=time.monotonic() - began,
-    )
-
-
-def _depot_prize(problem: Problem) -> float:
-    """Money that makes a depot visit worth inserting during construction (one long detour)."""
-    objective = problem.objective
-    return 200.0 * max(objective.travel_cost_per_km, 1.0) + 120.0 * (
-        objective.working_cost_per_min + objective.overtime_cost_per_min + 1.0
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import partial
 from typing import TYPE_CHECKING
 
 from dispatch.check import check
@@ -69,7 +68,7 @@ def solve(
             log.warning("pyvrp found no feasible plan; solving with ortools")
             engine, result = Engine.ORTOOLS, None
     if result is None:
-        result = ortools_routes(problem, options, progress, tidy=partial(trim, problem))
+        result = ortools_routes(problem, options, progress)
     drafts = trim(problem, result.drafts)
     routes = [schedule(problem, d) for d in drafts if d.job_ids]
     served = {job_id for r in routes for job_id in r.job_ids}

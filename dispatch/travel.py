@@ -41,7 +41,7 @@ class TravelModel(Protocol):
 
     @property
     def location_kind(self) -> Literal["geo", "plane"]:
-        """"geo" for lat/lon locations, "plane" for x/y."""
+        """ "geo" for lat/lon locations, "plane" for x/y."""
         ...
 
     def matrices(self, locations: Sequence[Location]) -> TravelMatrices: ...
