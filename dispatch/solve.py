@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from dispatch.check import check
@@ -59,16 +60,19 @@ def solve(
     options = options or problem.options
     began = time.monotonic()
     engine = choose_engine(problem, options.engine)
+    # Leave time to time, diagnose and check the plan within the caller's limit.
+    reserve = min(0.25 * options.time_limit_s, 0.3 + 0.001 * len(problem.jobs))
+    search = replace(options, time_limit_s=options.time_limit_s - reserve)
     result = None
     if engine is Engine.PYVRP:
-        result = pyvrp_routes(problem, options, progress)
+        result = pyvrp_routes(problem, search, progress)
         if result.status != "success":
             # PyVRP found no feasible solution in time (a required job it cannot fit,
             # say); OR-Tools, which may leave jobs out, takes over.
             log.warning("pyvrp found no feasible plan; solving with ortools")
             engine, result = Engine.ORTOOLS, None
     if result is None:
-        result = ortools_routes(problem, options, progress)
+        result = ortools_routes(problem, search, progress)
     drafts = trim(problem, result.drafts)
     routes = [schedule(problem, d) for d in drafts if d.job_ids]
     served = {job_id for r in routes for job_id in r.job_ids}
