@@ -75,12 +75,20 @@ def solve_vroom(problem: Problem, threads: int = 2, exploration: int = 5) -> Pla
     parts = sorted({p for j in problem.jobs for p in j.parts})
     total_demand = sum(j.demand for j in problem.jobs) or 1
     for v, e in enumerate(problem.engineers):
-        skills = {sid("skill", s, str(level)) for s, top in e.skills.items() for level in range(1, top + 1)}
+        skills = {
+            sid("skill", s, str(level))
+            for s, top in e.skills.items()
+            for level in range(1, top + 1)
+        }
         skills |= {sid("tool", t) for t in e.tools}
         skills |= {sid("allowed", j.id) for j in problem.jobs if e.id not in j.excluded_engineers}
         skills |= {sid("pin", j.id) for j in problem.jobs if j.pinned_engineer == e.id}
         breaks = [
-            vroom.Break(k + 1 + 100 * v, [vroom.TimeWindow(sec(b.earliest), sec(b.latest))], round(b.duration_min * 60))
+            vroom.Break(
+                k + 1 + 100 * v,
+                [vroom.TimeWindow(sec(b.earliest), sec(b.latest))],
+                round(b.duration_min * 60),
+            )
             for k, b in enumerate(e.breaks)
         ]
         vi.add_vehicle(
@@ -88,7 +96,9 @@ def solve_vroom(problem: Problem, threads: int = 2, exploration: int = 5) -> Pla
                 v + 1,
                 start=net.engineer_start[v],
                 end=net.engineer_end[v],
-                capacity=vroom.Amount([e.van_stock.get(p, 0) for p in parts] + [e.capacity or total_demand]),
+                capacity=vroom.Amount(
+                    [e.van_stock.get(p, 0) for p in parts] + [e.capacity or total_demand]
+                ),
                 skills=skills,
                 time_window=vroom.TimeWindow(sec(e.shift.start), sec(e.latest_return)),
                 breaks=breaks,
@@ -140,9 +150,19 @@ def solve_vroom(problem: Problem, threads: int = 2, exploration: int = 5) -> Pla
 
 def _row(size: str, engine: str, problem: Problem, plan: Plan, wall: float) -> Row:
     p1 = plan.kpis.sla_met_by_priority.get("1", {"jobs": 0, "sla_met": 0})
-    return Row(size, engine, plan.kpis.objective, plan.kpis.assigned, plan.kpis.jobs,
-               p1["sla_met"], p1["jobs"], plan.kpis.km, plan.kpis.overtime_min,
-               len(check(problem, plan)), wall)
+    return Row(
+        size,
+        engine,
+        plan.kpis.objective,
+        plan.kpis.assigned,
+        plan.kpis.jobs,
+        p1["sla_met"],
+        p1["jobs"],
+        plan.kpis.km,
+        plan.kpis.overtime_min,
+        len(check(problem, plan)),
+        wall,
+    )
 
 
 def main() -> None:
@@ -169,10 +189,15 @@ def main() -> None:
 def write(rows: list[Row], args: argparse.Namespace) -> None:
     RESULTS.mkdir(exist_ok=True)
     lines = [
-        "# Field-service days: fieldplan and VROOM on the same problems", "",
-        environment_markdown({"fieldplan time limit": f"{args.seconds:g} s",
-                              "vroom": "exploration 5, 2 threads",
-                              "instances": f"scenarios.generate seed {args.seed}: {', '.join(args.sizes)}"}),
+        "# Field-service days: fieldplan and VROOM on the same problems",
+        "",
+        environment_markdown(
+            {
+                "fieldplan time limit": f"{args.seconds:g} s",
+                "vroom": "exploration 5, 2 threads",
+                "instances": f"scenarios.generate seed {args.seed}: {', '.join(args.sizes)}",
+            }
+        ),
         "",
         "Objective: the contract objective recomputed by fieldplan from each plan's routes "
         "(unassigned penalties, lateness, overtime, travel). Violations: independent validator.",
@@ -185,14 +210,21 @@ def write(rows: list[Row], args: argparse.Namespace) -> None:
             f"| {r.size} | {r.engine} | {r.objective:,.0f} | {r.assigned}/{r.jobs} | "
             f"{r.p1_sla_met}/{r.p1_jobs} | {r.km:,.1f} | {r.overtime_min:,.0f} | {r.violations} | {r.wall_s:.1f} |"
         )
-    lines += ["", "fieldplan / VROOM, same run:", "",
-              "| size | objective ratio | extra jobs assigned | extra P1 SLA met |", "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "fieldplan / VROOM, same run:",
+        "",
+        "| size | objective ratio | extra jobs assigned | extra P1 SLA met |",
+        "| --- | --- | --- | --- |",
+    ]
     for size in dict.fromkeys(r.size for r in rows):
         ours = next(r for r in rows if r.size == size and r.engine == "fieldplan")
         theirs = next(r for r in rows if r.size == size and r.engine == "vroom")
         ratio = ours.objective / theirs.objective if theirs.objective else math.nan
-        lines.append(f"| {size} | {ratio:.3f} | {ours.assigned - theirs.assigned:+d} | "
-                     f"{ours.p1_sla_met - theirs.p1_sla_met:+d} |")
+        lines.append(
+            f"| {size} | {ratio:.3f} | {ours.assigned - theirs.assigned:+d} | "
+            f"{ours.p1_sla_met - theirs.p1_sla_met:+d} |"
+        )
     (RESULTS / "field.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -52,7 +52,9 @@ def main() -> None:
         "improving solutions": str(plan.solver.solutions),
         "peak memory (maxrss)": f"{peak_mib:,.0f} MiB",
         "jobs assigned": f"{k.assigned} of {k.jobs}",
-        "priority-1 SLA met": "{sla_met} of {jobs}".format(**k.sla_met_by_priority.get("1", {"sla_met": 0, "jobs": 0})),
+        "priority-1 SLA met": "{sla_met} of {jobs}".format(
+            **k.sla_met_by_priority.get("1", {"sla_met": 0, "jobs": 0})
+        ),
         "km": f"{k.km:,.1f}",
         "overtime": f"{k.overtime_min:,.0f} min",
         "objective": f"{k.objective:,.0f}",
@@ -62,13 +64,25 @@ def main() -> None:
         print(f"{key}: {value}")
     RESULTS.mkdir(exist_ok=True)
     lines = [
-        f"# Scale: {args.engineers} engineers x {args.jobs} jobs", "",
-        environment_markdown({"instance": f"scenarios.generate seed {args.seed}", "time limit": f"{args.seconds:g} s",
-                              "engine": plan.solver.engine}),
-        "", "Goal: first feasible plan <= 15 s, final plan <= 120 s, peak memory <= 4 GiB.", "",
-        "| measure | value |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in rows.items()),
+        f"# Scale: {args.engineers} engineers x {args.jobs} jobs",
+        "",
+        environment_markdown(
+            {
+                "instance": f"scenarios.generate seed {args.seed}",
+                "time limit": f"{args.seconds:g} s",
+                "engine": plan.solver.engine,
+            }
+        ),
+        "",
+        "Goal: first feasible plan <= 15 s, final plan <= 120 s, peak memory <= 4 GiB.",
+        "",
+        "| measure | value |",
+        "| --- | --- |",
+        *(f"| {k} | {v} |" for k, v in rows.items()),
     ]
-    (RESULTS / f"scale-{args.engineers}x{args.jobs}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"scale-{args.engineers}x{args.jobs}.md").write_text(
+        "\n".join(lines) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ class Builder:
         self.km = net.travel.km.tolist()
         self.routes = [_Route(v) for v in range(len(problem.engineers))]
         self.stock = {d: dict(depot.stock) for d, depot in enumerate(problem.depots)}
+        self.where: dict[int, int] = {}  # job -> engineer serving it
         objective = problem.objective
         self.per_km = objective.travel_cost_per_km
         self.late = [objective.late(j.priority) for j in problem.jobs]
@@ -225,36 +226,81 @@ class Builder:
                         best = (delta, route, position, depot, pickup, borrow)
         return best
 
-    def build(self) -> list[RouteDraft]:
+    def urgency(self, job: int) -> tuple[float, float, float, int]:
+        """Sort key: most urgent first (priority, SLA deadline, window end)."""
+        j = self.problem.jobs[job]
+        deadline = j.sla_deadline if j.sla_deadline is not None else math.inf
+        return (j.priority, deadline, j.windows[-1].end, job)
+
+    def insert_all(self, jobs: list[int]) -> None:
+        """Insert each job, in the order given, where it adds least, if that beats leaving it out."""
         problem = self.problem
-        order = sorted(
-            self.layout.jobs,
-            key=lambda j: (
-                problem.jobs[j].priority,
-                problem.jobs[j].sla_deadline
-                if problem.jobs[j].sla_deadline is not None
-                else math.inf,
-                problem.jobs[j].windows[-1].end,
-                j,
-            ),
-        )
-        for job in order:
+        for job in jobs:
             found = self.best_insertion(job)
             if found is None:
                 continue
             delta, route, position, depot, pickup, borrow = found
             if delta >= problem.objective.unassigned(problem.jobs[job].priority):
                 continue
-            if route.depot is not None:
-                for part, units in route.pickup.items():
-                    self.stock[route.depot][part] += units
-            if depot is not None:
-                for part, units in pickup.items():
-                    self.stock[depot][part] = self.stock[depot].get(part, 0) - units
+            self._set_supply(route, depot, pickup, borrow)
             route.jobs.insert(position, job)
-            route.depot, route.pickup, route.borrow = depot, dict(pickup), set(borrow)
             route.load += problem.jobs[job].demand
             route.cost += delta
+            self.where[job] = route.v
+
+    def _set_supply(
+        self, route: _Route, depot: int | None, pickup: dict[str, int], borrow: set[str]
+    ) -> None:
+        """Give the route's depot stock back, then draw the new pickup."""
+        if route.depot is not None:
+            for part, units in route.pickup.items():
+                self.stock[route.depot][part] += units
+        if depot is not None:
+            for part, units in pickup.items():
+                self.stock[depot][part] = self.stock[depot].get(part, 0) - units
+        route.depot, route.pickup, route.borrow = depot, dict(pickup), set(borrow)
+
+    def remove(self, job: int) -> bool:
+        """Take a job out of its route (and any pickup it no longer needs); False if it cannot be."""
+        route = self.routes[self.where[job]]
+        jobs = [j for j in route.jobs if j != job]
+        engineer = self.problem.engineers[route.v]
+        used: dict[str, int] = {}
+        for j in jobs:
+            for part, units in self.problem.jobs[j].parts.items():
+                used[part] = used.get(part, 0) + units
+        pickup = {
+            p: units - engineer.van_stock.get(p, 0)
+            for p, units in used.items()
+            if units > engineer.van_stock.get(p, 0)
+        }
+        borrow = {t for j in jobs for t in self.problem.jobs[j].tools} - set(engineer.tools)
+        depot = route.depot if pickup or borrow else None
+        timing = self.time_route(route.v, depot, jobs)
+        if timing is None:
+            return False
+        self._set_supply(route, depot, pickup, borrow)
+        route.jobs = jobs
+        route.load -= self.problem.jobs[job].demand
+        route.cost = timing.cost
+        del self.where[job]
+        return True
+
+    def objective(self) -> float:
+        """The contract objective of the current routes (as this heuristic times them)."""
+        problem = self.problem
+        left_out = sum(
+            problem.objective.unassigned(j.priority)
+            for i, j in enumerate(problem.jobs)
+            if i not in self.where
+        )
+        return left_out + sum(r.cost for r in self.routes)
+
+    def build(self) -> list[RouteDraft]:
+        self.insert_all(sorted(self.layout.jobs, key=self.urgency))
+        return self.drafts()
+
+    def drafts(self) -> list[RouteDraft]:
         return [self._draft(r) for r in self.routes if r.jobs]
 
     def _draft(self, route: _Route) -> RouteDraft:

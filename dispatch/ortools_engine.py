@@ -35,8 +35,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from dispatch.construct import construct
+from dispatch.construct import Builder
 from dispatch.draft import RouteDraft, Visit
+from dispatch.improve import improve
 from dispatch.layout import Layout, plan_layout
 from dispatch.model import SolveOptions
 from dispatch.reasons import StopType
@@ -51,6 +52,11 @@ log = logging.getLogger(__name__)
 
 #: Progress callback: (seconds since start, best search objective in money, solutions found).
 ProgressCallback = Callable[[float, float, int], None]
+
+#: Share of the time limit given to ruin and recreate before OR-Tools' local search.
+LNS_SHARE = 0.7
+#: Ruin-and-recreate steps per unit of ``solution_limit`` in deterministic runs.
+LNS_STEPS_PER_SOLUTION = 20
 
 _FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy
 _METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic
@@ -447,12 +453,25 @@ def solve_routes(
     began = time.monotonic()
     scale = Scale(problem)
     layout = plan_layout(problem, options.seed)
-    initial = construct(problem, layout)
+    builder = Builder(problem, layout)
+    builder.build()
     first_at = time.monotonic() - began
     solutions = 1
     if progress is not None:
-        progress(first_at, math.nan, solutions)
-    remaining = options.time_limit_s - first_at
+        progress(first_at, builder.objective(), solutions)
+    steps = improve(
+        builder,
+        options.seed,
+        deadline=began + LNS_SHARE * options.time_limit_s,
+        max_steps=None
+        if options.solution_limit is None
+        else LNS_STEPS_PER_SOLUTION * options.solution_limit,
+    )
+    initial = builder.drafts()
+    solutions += steps
+    if progress is not None:
+        progress(time.monotonic() - began, builder.objective(), solutions)
+    remaining = options.time_limit_s - (time.monotonic() - began)
     if remaining <= 0.05 or not layout.jobs:
         return EngineResult(tuple(initial), "constructed", solutions, first_at, first_at)
     model = _RoutingModel(problem, _nodes(problem, layout), layout.allowed, scale)
