@@ -13,11 +13,10 @@ from dispatch.errors import ProblemError
 from dispatch.evaluate import evaluate, schedule
 from dispatch.model import Engine
 from dispatch.ortools_engine import ProgressCallback
-from dispatch.ortools_engine import solve_routes as ortools_routes
 from dispatch.pickups import trim
 from dispatch.plan import Plan, SolverInfo
+from dispatch.portfolio import run_portfolio
 from dispatch.pyvrp_engine import fits as pyvrp_fits
-from dispatch.pyvrp_engine import solve_routes as pyvrp_routes
 
 if TYPE_CHECKING:
     from dispatch.model import SolveOptions
@@ -65,14 +64,14 @@ def solve(
     search = replace(options, time_limit_s=options.time_limit_s - reserve)
     result = None
     if engine is Engine.PYVRP:
-        result = pyvrp_routes(problem, search, progress)
-        if result.status != "success":
+        result = run_portfolio(problem, search, engine, progress)
+        if not result.status.startswith("success"):
             # PyVRP found no feasible solution in time (a required job it cannot fit,
             # say); OR-Tools, which may leave jobs out, takes over.
             log.warning("pyvrp found no feasible plan; solving with ortools")
             engine, result = Engine.ORTOOLS, None
     if result is None:
-        result = ortools_routes(problem, search, progress)
+        result = run_portfolio(problem, search, Engine.ORTOOLS, progress)
     drafts = trim(problem, result.drafts)
     routes = [schedule(problem, d) for d in drafts if d.job_ids]
     served = {job_id for r in routes for job_id in r.job_ids}

@@ -61,3 +61,13 @@ def test_solomon_c101_within_one_percent_of_best_known() -> None:
     # best-known distance 828.94 (distance_double, bks.csv)
     assert plan.kpis.km <= bks("C101") * 1.01
     assert len(plan.routes) <= 25
+
+
+def test_two_workers_keep_the_better_of_two_seeds() -> None:
+    problem = problem_from_json(generate_dispatch(4, 14, seed=5))
+    one = solve(problem, SolveOptions(time_limit_s=30, seed=0, solution_limit=10))
+    two = solve(problem, SolveOptions(time_limit_s=30, seed=0, solution_limit=10, workers=2))
+    assert check(problem, two) == []
+    # seed 0 alone is one of the two searches, so two workers never do worse
+    assert two.kpis.objective <= one.kpis.objective + 1e-6
+    assert two.solver is not None and "of 2" in two.solver.status
