@@ -94,6 +94,7 @@ def _solve(
     seed: int | None,
     solution_limit: int | None,
     quiet: bool,
+    workers: int | None = None,
 ) -> Plan:
     from dataclasses import replace
 
@@ -106,6 +107,8 @@ def _solve(
         options = replace(options, seed=seed)
     if solution_limit is not None:
         options = replace(options, solution_limit=solution_limit)
+    if workers is not None:
+        options = replace(options, workers=workers)
     if quiet or not out.is_terminal:
         return solve(problem, options)
     with out.status("searching…") as status:
@@ -124,7 +127,9 @@ def _plan(args: argparse.Namespace) -> int:
     from dispatch.plan_io import write_plan
 
     problem = load_problem(args.problem)
-    plan = _solve(problem, args.time_limit, args.seed, args.solution_limit, args.quiet)
+    plan = _solve(
+        problem, args.time_limit, args.seed, args.solution_limit, args.quiet, args.workers
+    )
     write_plan(plan, problem.clock, args.output)
     _summary(problem, plan)
     out.print(f"plan written to {args.output}")
