@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         help="stop after this many improving solutions (deterministic)",
     )
+    plan.add_argument(
+        "--workers", type=int, help="parallel searches with consecutive seeds, one per core"
+    )
     plan.add_argument("--quiet", action="store_true", help="no progress display")
     chk = dispatch.add_parser(
         "check", help="validate a plan against its problem, independently of the solver"
