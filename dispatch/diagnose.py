@@ -7,9 +7,11 @@ the engineers who could do it had no room left (time, load, or depot stock).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from dispatch.eligibility import (
+    earliest_starts,
     is_permitted,
     missing_parts,
     missing_tools,
@@ -145,15 +147,23 @@ def _capacity_detail(
             )
     penalty = problem.objective.unassigned(job.priority)
     net = problem.network
-    site = net.job_site[problem.job_index[job.id]]
-    cheapest = min(
-        problem.objective.travel_cost_per_km
-        * (net.km(net.engineer_start[i], site) + net.km(site, net.engineer_end[i]))
-        for i in (problem.engineer_index[e.id] for e in able)
-    )
+    j = problem.job_index[job.id]
+    site = net.job_site[j]
+    starts = earliest_starts(problem, j)
+    late_rate = problem.objective.late(job.priority)
+    cheapest, late_by = math.inf, 0.0
+    for e in able:
+        i = problem.engineer_index[e.id]
+        late = 0.0 if job.sla_deadline is None else max(0.0, float(starts[i]) - job.sla_deadline)
+        cost = problem.objective.travel_cost_per_km * (
+            net.km(net.engineer_start[i], site) + net.km(site, net.engineer_end[i])
+        ) + late * late_rate
+        if cost < cheapest:
+            cheapest, late_by = cost, late
     if cheapest > penalty:
+        late_note = f", {late_by:g} min late at best" if late_by > 0 else ""
         return (
-            f"serving it costs at least {cheapest:,.2f} in travel, more than its "
+            f"serving it costs at least {cheapest:,.2f}{late_note}, more than its "
             f"unassigned penalty of {penalty:,.2f}"
         )
     return (

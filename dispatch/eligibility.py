@@ -56,10 +56,11 @@ def needs_depot(problem: Problem, engineer: Engineer, job: Job) -> bool:
     return any(t not in engineer.tools for t in job.tools)
 
 
-def reachable_alone(problem: Problem, job_index: int) -> NDArray[np.bool_]:
-    """Per engineer: can a route home -> (depot) -> site -> end serve this job on its own?
+def earliest_starts(problem: Problem, job_index: int) -> NDArray[np.float64]:
+    """Per engineer: the earliest service start on a route home -> (depot) -> site -> end.
 
-    Ignores breaks and other jobs; a necessary condition, vectorised over engineers.
+    ``inf`` where no window can be met within shift plus overtime. Ignores breaks
+    and other jobs, so it is a bound: no real plan starts the job earlier.
     """
     job = problem.jobs[job_index]
     net = problem.network
@@ -80,11 +81,17 @@ def reachable_alone(problem: Problem, job_index: int) -> NDArray[np.bool_]:
         via_depot = np.where(ok, np.minimum(via_depot, leave + minutes[loc, site]), via_depot)
     needs = np.array([needs_depot(problem, e, job) for e in problem.engineers])
     arrive = np.where(needs, via_depot, direct)
-    result = np.zeros(len(problem.engineers), dtype=bool)
-    for window in job.windows:
+    result = np.full(len(problem.engineers), np.inf)
+    for window in reversed(job.windows):
         begin = np.maximum(arrive, window.start)
-        result |= (begin <= window.end + 1e-9) & (begin + job.duration_min + back <= latest + 1e-9)
+        fits = (begin <= window.end + 1e-9) & (begin + job.duration_min + back <= latest + 1e-9)
+        result = np.where(fits, begin, result)
     return result
+
+
+def reachable_alone(problem: Problem, job_index: int) -> NDArray[np.bool_]:
+    """Per engineer: can a route home -> (depot) -> site -> end serve this job on its own?"""
+    return np.isfinite(earliest_starts(problem, job_index))
 
 
 def candidates(problem: Problem, job_index: int) -> list[int]:
