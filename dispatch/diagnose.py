@@ -45,6 +45,8 @@ def _names(engineers: Sequence[Engineer], limit: int = 4) -> str:
 
 def _diagnose_one(problem: Problem, j: int, taken: dict[str, int]) -> Unassigned:
     job = problem.jobs[j]
+    if not problem.engineers:
+        return Unassigned(job.id, R.NO_SKILLED_ENGINEER, "the problem has no engineers")
     pool = list(problem.engineers)
     reach = reachable_alone(problem, j)
     if job.pinned_engineer is not None:

@@ -12,7 +12,7 @@ from dispatch.diagnose import diagnose
 from dispatch.errors import ProblemError
 from dispatch.evaluate import evaluate, schedule
 from dispatch.model import Engine
-from dispatch.ortools_engine import ProgressCallback
+from dispatch.ortools_engine import EngineResult, ProgressCallback
 from dispatch.pickups import trim
 from dispatch.plan import Plan, SolverInfo
 from dispatch.portfolio import run_portfolio
@@ -63,7 +63,9 @@ def solve(
     reserve = min(0.25 * options.time_limit_s, 0.3 + 0.001 * len(problem.jobs))
     search = replace(options, time_limit_s=options.time_limit_s - reserve)
     result = None
-    if engine is Engine.PYVRP:
+    if not problem.engineers or not problem.jobs:
+        result = EngineResult((), "nothing to plan", 0, 0.0, 0.0)
+    elif engine is Engine.PYVRP:
         result = run_portfolio(problem, search, engine, progress)
         if not result.status.startswith("success"):
             # PyVRP found no feasible solution in time (a required job it cannot fit,

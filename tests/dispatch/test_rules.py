@@ -272,3 +272,14 @@ def test_reasons_for_jobs_nobody_can_do() -> None:
         "window_unreachable": 1,
         "pinned_conflict": 1,
     }
+
+
+def test_empty_days_plan_nothing_and_say_why() -> None:
+    nobody = build([], [job("J1", 5)])
+    plan = solve_checked(nobody)
+    assert plan.routes == ()
+    assert [(u.id, u.reason, u.detail) for u in plan.unassigned] == [
+        ("J1", UnassignedReason.NO_SKILLED_ENGINEER, "the problem has no engineers")
+    ]
+    idle = solve_checked(build([engineer("E1", 0)], []))
+    assert idle.routes == () and idle.kpis.objective == 0
