@@ -39,7 +39,9 @@ def main() -> None:
         times.append(time.perf_counter() - began)
     pairs = rng.integers(0, args.points, size=(2000, 2))
     began = time.perf_counter()
-    reference = [great_circle(coords[a], coords[b], radius=EARTH_RADIUS_KM).km * 1.3 for a, b in pairs]
+    reference = [
+        great_circle(coords[a], coords[b], radius=EARTH_RADIUS_KM).km * 1.3 for a, b in pairs
+    ]
     per_pair = (time.perf_counter() - began) / len(pairs)
     worst = max(abs(matrices.km[a, b] - r) for (a, b), r in zip(pairs, reference, strict=True))
     cells = args.points**2
@@ -53,9 +55,17 @@ def main() -> None:
     for k, v in rows.items():
         print(f"{k}: {v}")
     RESULTS.mkdir(exist_ok=True)
-    lines = [f"# Travel matrix: {args.points} points", "", environment_markdown({"points": "uniform over the Yangtze delta"}),
-             "", "Goal: a 2,000-point matrix in well under a second.", "",
-             "| measure | value |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in rows.items())]
+    lines = [
+        f"# Travel matrix: {args.points} points",
+        "",
+        environment_markdown({"points": "uniform over the Yangtze delta"}),
+        "",
+        "Goal: a 2,000-point matrix in well under a second.",
+        "",
+        "| measure | value |",
+        "| --- | --- |",
+        *(f"| {k} | {v} |" for k, v in rows.items()),
+    ]
     (RESULTS / "travel.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -120,14 +120,11 @@ class Builder:
             if start is None:
                 return None
             job = stops[position][1]
-            if job is None:
-                assert depot is not None
-                clock = start + problem.depots[depot].pickup_min
-            else:
+            if job is not None:
                 deadline = problem.jobs[job].sla_deadline
                 if deadline is not None and start > deadline + TIME_EPS:
                     late_cost += (start - deadline) * self.late[job]
-                clock = start + problem.jobs[job].duration_min
+            clock = start + self._service(job, depot)
             here = target
         if clock > engineer.latest_return + TIME_EPS:
             return None
@@ -153,14 +150,16 @@ class Builder:
     def _finish(
         self, ready: float, stops: list[tuple[int, int | None]], position: int, depot: int | None
     ) -> float | None:
-        start = self._start(ready, stops[position][1], depot)
-        if start is None:
-            return None
         job = stops[position][1]
+        start = self._start(ready, job, depot)
+        return None if start is None else start + self._service(job, depot)
+
+    def _service(self, job: int | None, depot: int | None) -> float:
+        """Minutes on site: the job's duration, or the depot's pickup time."""
         if job is None:
             assert depot is not None
-            return start + self.problem.depots[depot].pickup_min
-        return start + self.problem.jobs[job].duration_min
+            return self.problem.depots[depot].pickup_min
+        return self.problem.jobs[job].duration_min
 
     # ---------------------------------------------------------- insertion --
     def _supply(self, route: _Route, job: int) -> list[tuple[int | None, dict[str, int], set[str]]]:
