@@ -427,17 +427,9 @@ def _nodes(problem: Problem, layout: Layout) -> _Nodes:
 
 
 def _status_name(routing: Any) -> str:
-    names = {
-        0: "not_solved",
-        1: "success",
-        2: "partial_success_local_optimum_not_reached",
-        3: "fail",
-        4: "fail_timeout",
-        5: "invalid",
-        6: "infeasible",
-        7: "optimal",
-    }
-    return names.get(int(routing.status()), str(routing.status()))
+    """OR-Tools' search status in lower case, without its ``ROUTING_`` prefix."""
+    name = routing_enums_pb2.RoutingSearchStatus.Value.Name(int(routing.status()))
+    return str(name).removeprefix("ROUTING_").lower()
 
 
 def solve_routes(
