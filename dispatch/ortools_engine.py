@@ -64,11 +64,14 @@ _METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic
 
 @dataclass(frozen=True, slots=True)
 class EngineResult:
+    """Routes found; ``fallback`` holds routes from an earlier, independent step."""
+
     drafts: tuple[RouteDraft, ...]
     status: str
     solutions: int
     first_solution_s: float | None
     wall_s: float
+    fallback: tuple[RouteDraft, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -492,4 +495,5 @@ def solve_routes(
         solutions=solutions,
         first_solution_s=first_at,
         wall_s=time.monotonic() - began,
+        fallback=tuple(initial),
     )

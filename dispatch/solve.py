@@ -19,6 +19,9 @@ from dispatch.portfolio import run_portfolio
 from dispatch.pyvrp_engine import fits as pyvrp_fits
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dispatch.draft import RouteDraft
     from dispatch.model import SolveOptions
     from dispatch.problem import Problem
 
@@ -74,25 +77,36 @@ def solve(
             engine, result = Engine.ORTOOLS, None
     if result is None:
         result = run_portfolio(problem, search, Engine.ORTOOLS, progress)
-    drafts = trim(problem, result.drafts)
-    routes = [schedule(problem, d) for d in drafts if d.job_ids]
-    served = {job_id for r in routes for job_id in r.job_ids}
-    unserved = [j.id for j in problem.jobs if j.id not in served]
-    unassigned = diagnose(problem, routes, unserved)
     info = SolverInfo(
         engine=engine.value,
         time_limit_s=options.time_limit_s,
         seed=options.seed,
-        wall_s=time.monotonic() - began,
+        wall_s=0.0,
         status=result.status,
         solutions=result.solutions,
         first_solution_s=result.first_solution_s,
     )
-    plan = evaluate(problem, drafts, unassigned, info)
+    plan = _plan_from(problem, result.drafts, info, began)
     violations = check(problem, plan)
+    if violations and result.fallback is not None:
+        # The local search's routes break a rule the model should have enforced:
+        # report it, and return the routes of the step before, checked the same way.
+        log.error("search returned an invalid plan (%s); using its starting plan", violations[0])
+        plan = _plan_from(problem, result.fallback, replace(info, status="fallback"), began)
+        violations = check(problem, plan)
     if violations:
         raise SolverDefect("; ".join(str(v) for v in violations[:5]))
     return plan
+
+
+def _plan_from(problem: Problem, found: Sequence[RouteDraft], info: SolverInfo, began: float) -> Plan:
+    """Trim pickups, time the routes, diagnose the unserved jobs, recompute every figure."""
+    drafts = trim(problem, found)
+    routes = [schedule(problem, d) for d in drafts if d.job_ids]
+    served = {job_id for r in routes for job_id in r.job_ids}
+    unserved = [j.id for j in problem.jobs if j.id not in served]
+    unassigned = diagnose(problem, routes, unserved)
+    return evaluate(problem, drafts, unassigned, replace(info, wall_s=time.monotonic() - began))
 
 
 def choose_engine(problem: Problem, wanted: Engine) -> Engine:

@@ -71,3 +71,27 @@ def test_two_workers_keep_the_better_of_two_seeds() -> None:
     # seed 0 alone is one of the two searches, so two workers never do worse
     assert two.kpis.objective <= one.kpis.objective + 1e-6
     assert two.solver is not None and "of 2" in two.solver.status
+
+
+def test_invalid_search_result_falls_back_to_the_checked_starting_plan(monkeypatch) -> None:
+    import importlib
+
+    from dispatch.draft import RouteDraft, Visit
+    from dispatch.ortools_engine import EngineResult
+    from dispatch.reasons import StopType
+
+    problem = build(
+        [engineer("NOVICE", 0, skills={"hvac": 1}), engineer("EXPERT", 50, skills={"hvac": 3})],
+        [job("J1", 10, skills={"hvac": 3})],
+    )
+    wrong = (RouteDraft("NOVICE", (Visit(StopType.JOB, "J1"),)),)
+    right = (RouteDraft("EXPERT", (Visit(StopType.JOB, "J1"),)),)
+
+    def broken_search(*args, **kwargs):
+        return EngineResult(wrong, "success", 5, 0.1, 1.0, fallback=right)
+
+    solve_module = importlib.import_module("dispatch.solve")
+    monkeypatch.setattr(solve_module, "run_portfolio", broken_search)
+    plan = solve(problem, SolveOptions(time_limit_s=1, engine=Engine.ORTOOLS))
+    assert [(r.engineer, r.job_ids) for r in plan.routes] == [("EXPERT", ["J1"])]
+    assert plan.solver is not None and plan.solver.status == "fallback"
