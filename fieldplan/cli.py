@@ -7,19 +7,20 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.table import Table
 
 from dispatch.errors import ProblemError
+from fieldplan.console import err, out
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from types import ModuleType
 
     from dispatch.plan import Plan
     from dispatch.problem import Problem
 
-out = Console()
-err = Console(stderr=True)
+# Areas that add their own subcommands: each has register(top, generate).
+EXTENSIONS: tuple[ModuleType, ...] = ()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     chk.add_argument("problem", type=Path)
     chk.add_argument("plan", type=Path)
+    plan.set_defaults(handler=_plan)
+    chk.set_defaults(handler=lambda a: _check(a.problem, a.plan))
 
     generate = top.add_parser("generate", help="make realistic instances").add_subparsers(
         dest="command", required=True
@@ -64,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--region", default="shanghai")
     gen.add_argument("-o", "--output", type=Path, required=True)
+    gen.set_defaults(handler=_generate)
 
     demo = top.add_parser("demo", help="generate a day, plan it, check it and print the summary")
     demo.add_argument("--engineers", type=int, default=10)
@@ -71,24 +75,19 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--time-limit", type=float, default=10.0)
     demo.add_argument("--out-dir", type=Path, default=Path("out"))
+    demo.set_defaults(handler=_demo)
+    for area in EXTENSIONS:
+        area.register(top, generate)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.area == "dispatch" and args.command == "plan":
-            return _plan(args)
-        if args.area == "dispatch" and args.command == "check":
-            return _check(args.problem, args.plan)
-        if args.area == "generate":
-            return _generate(args)
-        if args.area == "demo":
-            return _demo(args)
+        return int(args.handler(args))
     except ProblemError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
-    raise AssertionError("unreachable: argparse requires a subcommand")
 
 
 def _solve(
