@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint pytest bench-solomon bench-field bench-scale clean
+.PHONY: install demo test lint pytest osrm-install bench-solomon bench-field bench-scale clean
 
 install: $(VENV)/.installed
 
@@ -19,11 +19,16 @@ demo: install
 test: install lint pytest
 
 lint: install
-	$(BIN)/ruff check dispatch scenarios fieldplan tests benchmarks
+	$(BIN)/ruff check dispatch inventory scenarios fieldplan tests benchmarks
 	$(BIN)/mypy
 
-pytest: install
+pytest: install osrm-install
 	$(BIN)/python -m pytest -q
+
+# The OSRM programs (PyPI osrm-bindings wheel) for road travel times and their tests:
+# into FIELDPLAN_OSRM_HOME if set, else ~/.cache/fieldplan/osrm; quick when already there.
+osrm-install: install
+	$(BIN)/fieldplan osrm install
 
 bench-install: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'

@@ -27,6 +27,7 @@ from dispatch.model import (
     SolveOptions,
     Window,
 )
+from dispatch.osrm_table import DEFAULT_SNAP_RADIUS_M, DEFAULT_TABLE_SIZE, DEFAULT_URL, OsrmTravel
 from dispatch.problem import Problem
 from dispatch.travel import (
     EuclideanTravel,
@@ -357,9 +358,45 @@ def _matrix(obj: Obj) -> TravelModel:
     )
 
 
+def _osrm(obj: Obj) -> TravelModel:
+    return OsrmTravel(
+        url=obj.string("url", DEFAULT_URL),
+        profile=obj.string("profile", "driving"),
+        snap_radius_m=obj.number("snap_radius_m", DEFAULT_SNAP_RADIUS_M),
+        max_table_size=obj.integer("max_table_size", DEFAULT_TABLE_SIZE),
+        timeout_s=obj.number("timeout_s", 60.0),
+    )
+
+
 register_travel_kind("great_circle", _great_circle)
 register_travel_kind("euclidean", _euclidean)
 register_travel_kind("matrix", _matrix)
+register_travel_kind("osrm", _osrm)
+
+
+def with_matrix_travel(data: object) -> dict[str, Any]:
+    """The same problem JSON with its travel replaced by explicit ``matrix`` travel.
+
+    The matrices are the ones the solver would use (for ``osrm``: fetched from
+    the server now), over the problem's distinct locations, so a plan can be
+    checked later, and the problem solved again, without the server. Every
+    other field is kept as it was. A ``matrix`` problem comes back unchanged
+    in meaning.
+    """
+    if not isinstance(data, dict):
+        raise ProblemError("(root)", "must be a JSON object")
+    problem = problem_from_json(data)
+    net = problem.network
+    travel = MatrixTravel(
+        net.locations,
+        net.travel.minutes,
+        net.travel.km,
+        location_kind=problem.travel.location_kind,
+    ).to_json()
+    minutes = net.travel.minutes
+    if bool((minutes == np.round(minutes)).all()):
+        travel["minutes"] = minutes.astype(np.int64).tolist()  # whole minutes, written as such
+    return {**data, "travel": travel}
 
 
 def problem_to_json(problem: Problem) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from dispatch.model import (
     SolveOptions,
     Window,
 )
-from dispatch.travel import MatrixTravel, TravelMatrices, TravelModel
+from dispatch.travel import LocationError, MatrixTravel, TravelMatrices, TravelModel
 from dispatch.units import Clock
 
 if TYPE_CHECKING:
@@ -135,7 +135,14 @@ class Network:
         sites = tuple(at(j.site) for j in problem.jobs)
         depots = tuple(at(d.location) for d in problem.depots)
         locations = tuple(index)
-        return cls(locations, starts, ends, sites, depots, problem.travel.matrices(locations))
+        try:
+            travel = problem.travel.matrices(locations)
+        except LocationError as exc:
+            names: dict[Location, str] = {}
+            for path, loc in problem.located():
+                names.setdefault(loc, path)
+            raise exc.naming(lambda loc: names.get(loc, "travel")) from None
+        return cls(locations, starts, ends, sites, depots, travel)
 
     def minutes(self, a: int, b: int) -> float:
         return float(self.travel.minutes[a, b])

@@ -161,6 +161,47 @@ class MatrixTravel:
         }
 
 
+class LocationError(ProblemError):
+    """A travel provider cannot place a location on its network, or connect two.
+
+    Providers see bare coordinates; the problem knows which engineer, job or
+    depot sits there and re-raises with :meth:`naming`, so the message names
+    the entity (``jobs[J3].site``) as well as the point. ``rule`` may hold
+    ``{other}``, which becomes the second location's name and coordinates.
+    """
+
+    def __init__(
+        self,
+        location: Location,
+        rule: str,
+        other: Location | None = None,
+        name: Callable[[Location], str] | None = None,
+    ) -> None:
+        self.location = location
+        self.other = other
+        self.template = rule
+
+        def label(p: Location) -> str:
+            return f"{name(p)} ({describe(p)})" if name else f"point ({describe(p)})"
+
+        text = rule.replace("{other}", label(other)) if other is not None else rule
+        if name is None:
+            super().__init__("travel", f"{label(location)} {text}")
+        else:
+            super().__init__(name(location), f"({describe(location)}) {text}")
+
+    def naming(self, name: Callable[[Location], str]) -> LocationError:
+        """The same refusal, with each location named by ``name`` (a JSON path)."""
+        return LocationError(self.location, self.template, self.other, name)
+
+
+def describe(p: Location) -> str:
+    """Coordinates as a person reads them in a message."""
+    if isinstance(p, GeoPoint):
+        return f"lat {p.lat}, lon {p.lon}"
+    return f"x {p.x}, y {p.y}"
+
+
 def _geo(p: Location) -> GeoPoint:
     if not isinstance(p, GeoPoint):
         raise ProblemError("location", "must be given as lat/lon for this travel kind")

@@ -1,0 +1,187 @@
+"""`fieldplan osrm ...` and `fieldplan travel ...`: planning on real road travel times."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+
+from fieldplan.console import err, out
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dispatch.osrm_server import OsrmPrograms
+
+_Subparsers = argparse._SubParsersAction  # argparse exposes no public name for it
+
+
+def register(top: _Subparsers[argparse.ArgumentParser], generate: object) -> None:
+    """Add the ``osrm`` and ``travel`` areas to the command line."""
+    osrm = top.add_parser(
+        "osrm", help="install, build and serve OSRM road maps (on 127.0.0.1 only)"
+    ).add_subparsers(dest="command", required=True)
+    inst = osrm.add_parser(
+        "install",
+        help="unpack the OSRM programs (PyPI osrm-bindings) into $FIELDPLAN_OSRM_HOME "
+        "or the user's cache",
+    )
+    inst.set_defaults(handler=_install)
+
+    build = osrm.add_parser("build", help="build a car routing graph from an OpenStreetMap extract")
+    build.add_argument("map", type=Path, help="an .osm.pbf file")
+    build.add_argument(
+        "-o", "--output", type=Path, help="directory for the built files (default: ./NAME-osrm)"
+    )
+    build.set_defaults(handler=_build)
+
+    serve = osrm.add_parser("serve", help="serve a built map on 127.0.0.1 until Ctrl-C")
+    serve.add_argument("map", type=Path, help="a build directory or its NAME.osrm")
+    serve.add_argument(
+        "--port", type=int, default=5000, help="TCP port (default 5000; 0 picks a free one)"
+    )
+    serve.add_argument(
+        "--max-table-size",
+        type=int,
+        default=None,
+        help="largest table request the server accepts, sources and destinations each "
+        "(default 1000)",
+    )
+    serve.set_defaults(handler=_serve)
+
+    travel = top.add_parser("travel", help="travel times of a problem").add_subparsers(
+        dest="command", required=True
+    )
+    matrix = travel.add_parser(
+        "matrix",
+        help="write the problem with its travel as explicit matrices (checkable without a server)",
+    )
+    matrix.add_argument("problem", type=Path)
+    matrix.add_argument("-o", "--output", type=Path, required=True)
+    matrix.set_defaults(handler=_matrix)
+
+
+def _install(args: argparse.Namespace) -> int:
+    from dispatch.osrm_server import OSRM_VERSION, OsrmError, check_runs, install, osrm_home
+
+    home = osrm_home()
+    try:
+        programs = install(home)
+        version = check_runs(programs)
+    except OsrmError as exc:
+        return _fail(exc)
+    out.print(
+        f"OSRM {version or OSRM_VERSION} programs in {programs.home}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return 0
+
+
+def _programs() -> OsrmPrograms:
+    from dispatch.osrm_server import require_programs
+
+    return require_programs()
+
+
+def _build(args: argparse.Namespace) -> int:
+    from dispatch.osrm_server import OsrmError, build, map_name
+
+    out_dir = args.output or Path(f"{map_name(args.map)}-osrm")
+    try:
+        programs = _programs()
+        began = time.perf_counter()
+        base = build(args.map, out_dir, programs)
+    except OsrmError as exc:
+        return _fail(exc)
+    out.print(
+        f"built {base} from {args.map} in {time.perf_counter() - began:.1f} s; "
+        f"serve it with: fieldplan osrm serve {out_dir}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dispatch.osrm_server import SERVE_TABLE_SIZE, OsrmError, serve
+    from dispatch.osrm_table import DEFAULT_TABLE_SIZE
+
+    table_size = args.max_table_size or SERVE_TABLE_SIZE
+    server = None
+    stopping = _stop_on_sigterm()
+    try:
+        server = serve(args.map, _programs(), args.port or None, max_table_size=table_size)
+        section: dict[str, object] = {"kind": "osrm", "url": server.url, "profile": "driving"}
+        if table_size > DEFAULT_TABLE_SIZE:
+            section["max_table_size"] = table_size  # fewer, larger requests
+        out.print(
+            f"serving {args.map} on {server.url}; problems use it with the travel section\n"
+            f"  {json.dumps(section)}\n"
+            "Ctrl-C stops it.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        code = server.wait()
+    except OsrmError as exc:
+        return _fail(exc)
+    except KeyboardInterrupt:
+        out.print("stopped")
+        return 0
+    finally:
+        if server is not None:
+            server.stop()
+        stopping()
+    err.print(f"[bold red]error:[/] osrm-routed exited with code {code}", highlight=False)
+    return 1
+
+
+def _stop_on_sigterm() -> Callable[[], None]:
+    """Treat SIGTERM like Ctrl-C, so a service manager's stop also stops osrm-routed.
+
+    Returns what restores the previous handler.
+    """
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        return lambda: None
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    from dispatch.json_io import read_json, with_matrix_travel
+
+    data = read_json(args.problem)
+    kind = data.get("travel", {}).get("kind") if isinstance(data, dict) else None
+    began = time.perf_counter()
+    materialised = with_matrix_travel(data)
+    n = len(materialised["travel"]["points"])
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.output.with_name(args.output.name + ".tmp")
+    tmp.write_text(json.dumps(materialised, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(args.output)
+    out.print(
+        f"{n} x {n} travel matrix ({kind} travel, {time.perf_counter() - began:.1f} s) "
+        f"written with the problem to {args.output}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return 0
+
+
+def _fail(exc: Exception) -> int:
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    return 1
