@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from dispatch.errors import ProblemError
-from fieldplan import roads_cli
+from fieldplan import inventory_cli, roads_cli
 from fieldplan.console import err, out
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from dispatch.problem import Problem
 
 # Areas that add their own subcommands: each has register(top, generate).
-EXTENSIONS: tuple[ModuleType, ...] = (roads_cli,)
+EXTENSIONS: tuple[ModuleType, ...] = (roads_cli, inventory_cli)
 
 
 def _parser() -> argparse.ArgumentParser:

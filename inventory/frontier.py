@@ -1,0 +1,155 @@
+"""Each part's best service for every number of units it holds, and that curve's concave hull.
+
+For one part, fix the central level ``s0``: the regions' returns are then
+separable, so the best allocation of ``n`` regional units takes units in
+the order of their hull increments (greedy over concave functions is
+exact, Fox 1966). Over all ``s0``, the part's best value for ``u`` units in
+all is the best over ``s0 + n = u``. The hull of that curve is what the
+cross-part greedy walks (Sherbrooke 2004, §4.4: "the convex hull of each
+item's curve"). Everything is vectorised over a batch of parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from inventory.hull import hull_increments, upper_hull
+from inventory.metric import central_tables, regional_pipelines
+from inventory.pipeline import backorder_table, fill_table
+
+if TYPE_CHECKING:
+    from inventory.model import Model
+    from inventory.network import Network
+
+# A location's levels stop where its fill rate is within this of 1 even
+# with nothing at the central warehouse; central levels stop where its
+# backorders are this improbable. Stock beyond buys (almost) nothing.
+LEVEL_TAIL = 1e-6
+# Central levels start this many standard deviations below the mean central
+# pipeline: below, central backorders fall one for one with each unit and a
+# fast mover's curve would be walked a unit at a time through hundreds of
+# levels no good plan uses. Slow movers start at 0.
+WINDOW_SD = 6.0
+
+
+class Objective(StrEnum):
+    """What a unit of stock buys: demand-weighted fill, or fewer expected backorders."""
+
+    FILL = "fill"
+    BACKORDERS = "backorders"
+
+
+@dataclass(frozen=True, slots=True)
+class Frontier:
+    """Best value per number of units for a batch of parts, and its hull vertices.
+
+    ``value``, ``ebo`` and ``fill`` are ``(B, U)``: for ``u`` units, the
+    objective, the sum of regional expected backorders and the
+    demand-weighted fill mass ``Σ_j λ_j FR_j`` of the best allocation.
+    ``vertex`` marks the hull; ``levels`` holds the allocation at each
+    vertex (row order of ``np.nonzero(vertex)``), central first.
+    """
+
+    value: np.ndarray
+    ebo: np.ndarray
+    fill: np.ndarray
+    vertex: np.ndarray
+    levels: np.ndarray
+    region_fill: np.ndarray
+    first_units: np.ndarray
+
+
+def central_window(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """``(P,)`` lowest central level considered and how many levels from there, per part."""
+    central = central_tables(net)
+    top = (central.survival > LEVEL_TAIL).sum(axis=1) + 1
+    spread = np.sqrt(central.mean * net.variance_to_mean)
+    low = np.floor(central.mean - WINDOW_SD * spread - 1.0).clip(0, None).astype(int)
+    low = np.minimum(low, top - 1)
+    return low, top - low
+
+
+def part_frontiers(
+    net: Network,
+    model: Model,
+    objective: Objective,
+    weights: np.ndarray | None = None,
+    every_level: bool = False,
+) -> Frontier:
+    """Frontier of every part of ``net`` (one batch: callers bound its size).
+
+    ``weights`` ``(R,)`` scale each region's fill (per-region targets);
+    with ``every_level`` ``levels`` holds the allocation of every ``u``, not
+    only of hull vertices.
+    """
+    parts, regions = net.demand.shape
+    low, count = central_window(net)
+    central_levels = int(count.max(initial=1))
+    grid = low[:, None] + np.arange(central_levels)[None, :]
+    regional = regional_pipelines(net, model, grid, min_size=2)
+    sf = regional.survival
+    # regional levels worth considering: fill within LEVEL_TAIL of 1 at s0 = 0
+    top = int(((sf[:, 0] > LEVEL_TAIL).sum(axis=-1)).max(initial=0)) + 1
+    if sf.shape[-1] < top + 1:
+        sf = _pad(sf, top + 1)
+    ebo = backorder_table(sf)[..., : top + 1]
+    fill = fill_table(sf[..., : top + 1]) * net.demand[:, None, :, None]
+    if objective is Objective.FILL:
+        w = np.ones(regions) if weights is None else np.asarray(weights, dtype=float)
+        value = fill * w[None, None, :, None]
+    else:
+        value = -ebo
+    rows = value.reshape(-1, top + 1)
+    increments = hull_increments(rows).reshape(parts, central_levels, regions * top)
+    order = np.argsort(-increments, axis=-1, kind="stable")
+    by_unit = {
+        name: np.take_along_axis(np.diff(table, axis=-1).reshape(increments.shape), order, axis=-1)
+        for name, table in (("value", value), ("ebo", ebo), ("fill", fill))
+    }
+    start = {
+        "value": value[..., 0].sum(axis=-1),
+        "ebo": ebo[..., 0].sum(axis=-1),
+        "fill": fill[..., 0].sum(axis=-1),
+    }
+    prefix = {
+        name: np.concatenate([start[name][..., None], start[name][..., None] + np.cumsum(inc, axis=-1)], axis=-1)
+        for name, inc in by_unit.items()
+    }
+    units = central_levels + regions * top
+    a = np.arange(central_levels)[:, None]
+    n = np.arange(regions * top + 1)[None, :]
+    spread = np.full((parts, central_levels, units), -np.inf)
+    spread[:, a, a + n] = prefix["value"]
+    best_central = np.argmax(spread, axis=1)
+    best_units = np.arange(units)[None, :] - best_central
+    pick = np.arange(parts)[:, None], best_central, best_units
+    vertex = upper_hull(prefix["value"][pick])
+    wanted = np.ones_like(vertex) if every_level else vertex
+    b, u = np.nonzero(wanted)
+    s0 = best_central[b, u]
+    taken = best_units[b, u]
+    region_of = (order // top)[b, s0]
+    counted = np.arange(regions * top)[None, :] < taken[:, None]
+    levels = np.zeros((len(b), 1 + regions), dtype=int)
+    levels[:, 0] = low[b] + s0
+    rows_idx, cols = np.nonzero(counted)
+    np.add.at(levels, (rows_idx, 1 + region_of[rows_idx, cols]), 1)
+    region_fill = fill[b[:, None], s0[:, None], np.arange(regions)[None, :], levels[:, 1:]]
+    return Frontier(
+        value=prefix["value"][pick],
+        ebo=prefix["ebo"][pick],
+        fill=prefix["fill"][pick],
+        vertex=vertex,
+        levels=levels,
+        region_fill=region_fill,
+        first_units=low,
+    )
+
+
+def _pad(sf: np.ndarray, size: int) -> np.ndarray:
+    extra = size - sf.shape[-1]
+    return np.concatenate([sf, np.zeros((*sf.shape[:-1], extra))], axis=-1)
