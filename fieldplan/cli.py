@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,7 @@ from rich.table import Table
 from dispatch.errors import ProblemError
 from fieldplan import inventory_cli, roads_cli
 from fieldplan.console import err, out
+from fieldplan.files import write_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -162,7 +162,7 @@ def _generate(args: argparse.Namespace) -> int:
     from scenarios.generate import generate_dispatch
 
     data = generate_dispatch(args.engineers, args.jobs, args.seed, region=args.region)
-    _write_json(args.output, data)
+    write_json(args.output, data)
     out.print(
         f"{args.engineers} engineers x {args.jobs} jobs ({args.region}, seed {args.seed}) written to {args.output}"
     )
@@ -178,7 +178,7 @@ def _demo(args: argparse.Namespace) -> int:
     data = generate_dispatch(args.engineers, args.jobs, args.seed, time_limit_s=args.time_limit)
     problem_path = args.out_dir / "demo-problem.json"
     plan_path = args.out_dir / "demo-plan.json"
-    _write_json(problem_path, data)
+    write_json(problem_path, data)
     problem = problem_from_json(data)
     out.print(f"demo day: {args.engineers} engineers, {args.jobs} jobs -> {problem_path}")
     plan = _solve(problem, args.time_limit, None, None, False)
@@ -186,13 +186,6 @@ def _demo(args: argparse.Namespace) -> int:
     _summary(problem, plan)
     out.print(f"plan written to {plan_path}; checking it independently:")
     return _check(problem_path, plan_path)
-
-
-def _write_json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
 
 
 def _summary(problem: Problem, plan: Plan) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +10,9 @@ import numpy as np
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dispatch.json_io import read_json
 from fieldplan.console import err, out
+from fieldplan.files import write_json
 from inventory.errors import InventoryError
 from inventory.model import Goal, Model
 
@@ -81,32 +82,13 @@ def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
     return run
 
 
-def _read_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InventoryError(str(path), f"{what} file not found") from None
-    except json.JSONDecodeError as exc:
-        raise InventoryError(str(path), f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-
-
-def _write_json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
 def _load(path: Path, model: str | None = None) -> Any:
-    from dataclasses import replace
-
     from inventory.json_io import problem_from_json
 
-    data = _read_json(path, "problem")
+    data = read_json(path)
     if model is not None and isinstance(data, dict):
         data = {**data, "model": model}
-    problem = problem_from_json(data)
-    return replace(problem)
+    return problem_from_json(data)
 
 
 def _progress_bar() -> Iterator[Callable[[int, int], None]]:
@@ -142,7 +124,7 @@ def _plan(args: argparse.Namespace) -> int:
     for update in _progress_bar():
         plan = plan_stock(problem, goal, progress=update)
     data = plan.to_json()
-    _write_json(args.output, data)
+    write_json(args.output, data)
     _summary(data, problem.time_unit)
     out.print(f"plan written to {args.output}")
     return 0
@@ -202,7 +184,7 @@ def _simulate(args: argparse.Namespace) -> int:
     from inventory.simulate import simulate
 
     problem = _load(args.problem)
-    levels = levels_from_plan(problem, _read_json(args.plan, "plan"))
+    levels = levels_from_plan(problem, read_json(args.plan))
     if args.horizon <= 0:
         raise InventoryError("--horizon", "must be > 0")
     analytic = evaluate(network_of(problem), levels, problem.model)
@@ -223,10 +205,10 @@ def _replenish(args: argparse.Namespace) -> int:
     from inventory.replenish import replenish, state_from_json
 
     problem = _load(args.problem)
-    levels = levels_from_plan(problem, _read_json(args.plan, "plan"))
-    state = state_from_json(problem, _read_json(args.state, "state"))
+    levels = levels_from_plan(problem, read_json(args.plan))
+    state = state_from_json(problem, read_json(args.state))
     orders = replenish(problem, levels, state)
-    _write_json(args.output, orders.to_json())
+    write_json(args.output, orders.to_json())
     shipped = sum(t.quantity for t in orders.transfers)
     bought = sum(p.quantity for p in orders.purchases)
     owed = sum(orders.still_owed.values())
@@ -242,6 +224,6 @@ def _generate(args: argparse.Namespace) -> int:
         data = generate_inventory(args.parts, args.regions, args.seed, args.region, args.fill_rate)
     except ValueError as exc:
         raise InventoryError("", str(exc)) from None
-    _write_json(args.output, data)
+    write_json(args.output, data)
     out.print(f"{args.parts} parts, 1 central + {args.regions} regional depots written to {args.output}")
     return 0

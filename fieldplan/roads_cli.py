@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from fieldplan.console import err, out
+from fieldplan.files import write_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -169,10 +170,7 @@ def _matrix(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     materialised = with_matrix_travel(data)
     n = len(materialised["travel"]["points"])
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    tmp.write_text(json.dumps(materialised, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(args.output)
+    write_json(args.output, materialised)
     out.print(
         f"{n} x {n} travel matrix ({kind} travel, {time.perf_counter() - began:.1f} s) "
         f"written with the problem to {args.output}",

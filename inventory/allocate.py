@@ -53,7 +53,6 @@ class Curve:
     vertex_levels: np.ndarray
     vertex_units: np.ndarray
     frontier_fill: list[np.ndarray]
-    frontier_value: list[np.ndarray]
     frontier_first: np.ndarray
 
     def levels_at(self, point: int) -> np.ndarray:
@@ -94,7 +93,6 @@ def build_curve(
     vertex_fill: list[np.ndarray | None] = [None] * parts
     vertex_region: list[np.ndarray | None] = [None] * parts
     frontier_fill: list[np.ndarray] = [np.zeros(1)] * parts
-    frontier_value: list[np.ndarray] = [np.zeros(1)] * parts
     no_stock = _no_stock_value(net, objective)
     done = 0
     for batch in batches:
@@ -129,7 +127,6 @@ def build_curve(
             vertex_ebo[p] = ebo_p
             vertex_fill[p] = fill_p
             frontier_fill[p] = front.fill[k]
-            frontier_value[p] = front.value[k]
         done += len(batch)
         if progress is not None:
             progress(done, parts)
@@ -189,7 +186,6 @@ def build_curve(
         vertex_levels=levels_all,
         vertex_units=units_all,
         frontier_fill=frontier_fill,
-        frontier_value=frontier_value,
         frontier_first=low,
     )
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from inventory.hull import hull_increments, upper_hull
-from inventory.metric import central_tables, regional_pipelines
+from inventory.metric import Central, central_tables, regional_pipelines
 from inventory.pipeline import backorder_table, fill_table
 
 if TYPE_CHECKING:
@@ -63,9 +63,9 @@ class Frontier:
     first_units: np.ndarray
 
 
-def central_window(net: Network) -> tuple[np.ndarray, np.ndarray]:
+def central_window(net: Network, central: Central | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(P,)`` lowest central level considered and how many levels from there, per part."""
-    central = central_tables(net)
+    central = central or central_tables(net)
     top = (central.survival > LEVEL_TAIL).sum(axis=1) + 1
     spread = np.sqrt(central.mean * net.variance_to_mean)
     low = np.floor(central.mean - WINDOW_SD * spread - 1.0).clip(0, None).astype(int)
@@ -87,10 +87,11 @@ def part_frontiers(
     only of hull vertices.
     """
     parts, regions = net.demand.shape
-    low, count = central_window(net)
+    central = central_tables(net)
+    low, count = central_window(net, central)
     central_levels = int(count.max(initial=1))
     grid = low[:, None] + np.arange(central_levels)[None, :]
-    regional = regional_pipelines(net, model, grid, min_size=2)
+    regional = regional_pipelines(net, model, grid, min_size=2, central=central)
     sf = regional.survival
     # regional levels worth considering: fill within LEVEL_TAIL of 1 at s0 = 0
     top = int(((sf[:, 0] > LEVEL_TAIL).sum(axis=-1)).max(initial=0)) + 1

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from inventory.model import PartKind
+
 if TYPE_CHECKING:
-    from inventory.model import StockProblem
+    from inventory.model import Part, StockProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +135,8 @@ def _demand_times(rng: np.random.Generator, rate: float, vtm: float, end: float)
     return np.repeat(events, sizes)
 
 
-def _central_lead_times(rng: np.random.Generator, part: object, count: int) -> np.ndarray:
+def _central_lead_times(rng: np.random.Generator, part: Part, count: int) -> np.ndarray:
     """Repair turnaround, or procurement for the condemned share of a repairable part."""
-    from inventory.model import Part, PartKind
-
-    assert isinstance(part, Part)
     lead = np.full(count, part.central_resupply)
     if part.kind is PartKind.REPAIRABLE and part.procurement_time is not None and part.condemnation > 0:
         condemned = rng.random(count) < part.condemnation
