@@ -42,6 +42,9 @@ class _Route:
     borrow: set[str] = field(default_factory=set)
     load: int = 0
     cost: float = 0.0
+    #: Service end of each job as timed now (None: to be timed again); a lower bound
+    #: on the same jobs' ends after an insertion, which only ever delays them.
+    ends: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,7 @@ class _Timing:
 
     cost: float
     breaks: tuple[tuple[int, int], ...]  # (break index, located-stop position it precedes)
+    ends: tuple[float, ...] = ()  # service end of each job, in route order
 
 
 class Builder:
@@ -86,7 +90,9 @@ class Builder:
         stops += [(net.job_site[j], j) for j in jobs]
         pending = list(self.breaks[v])
         taken: list[tuple[int, int]] = []
+        ends: list[float] = []
         km = late_cost = 0.0
+        waited, slack = 0.0, math.inf  # for leaving later (see dispatch.evaluate)
         for position in range(len(stops) + 1):
             final = position == len(stops)
             target = net.engineer_end[v] if final else stops[position][0]
@@ -110,6 +116,7 @@ class Builder:
                     return None
                 moved = min(leg, begin - clock)
                 leg -= moved
+                slack = min(slack, waited + brk.latest - begin)
                 clock = begin + brk.duration_min
                 taken.append((pending.pop(0), position))
             arrival = clock + leg
@@ -120,19 +127,40 @@ class Builder:
             if start is None:
                 return None
             job = stops[position][1]
+            waited += start - arrival
+            slack = min(slack, waited + self._latest(start, job, depot) - start)
             if job is not None:
                 deadline = problem.jobs[job].sla_deadline
                 if deadline is not None and start > deadline + TIME_EPS:
                     late_cost += (start - deadline) * self.late[job]
             clock = start + self._service(job, depot)
+            if job is not None:
+                ends.append(clock)
             here = target
         if clock > engineer.latest_return + TIME_EPS:
             return None
         overtime = max(0.0, clock - engineer.shift.end)
         cost = km * self.per_km + late_cost + overtime * objective.overtime_cost_per_min
         if objective.working_cost_per_min:
-            cost += (clock - engineer.shift.start) * objective.working_cost_per_min
-        return _Timing(cost, tuple(taken))
+            depart = engineer.shift.start + max(0.0, min(waited, slack))
+            cost += (clock - depart) * objective.working_cost_per_min
+        return _Timing(cost, tuple(taken), tuple(ends))
+
+    def _latest(self, start: float, job: int | None, depot: int | None) -> float:
+        """Latest start at a stop that keeps its window, depot hours and SLA deadline."""
+        if job is None:
+            assert depot is not None
+            d = self.problem.depots[depot]
+            return d.hours.end - d.pickup_min
+        spec = self.problem.jobs[job]
+        latest = start
+        for window in spec.windows:
+            if window.start - TIME_EPS <= start <= window.end + TIME_EPS:
+                latest = window.end
+                break
+        if spec.sla_deadline is not None:
+            latest = min(latest, max(spec.sla_deadline, start))
+        return latest
 
     def _start(self, ready: float, job: int | None, depot: int | None) -> float | None:
         """Service start at a stop reached at ``ready``; None if no window is left."""
@@ -215,7 +243,14 @@ class Builder:
             if capacity and route.load + demand > capacity:
                 continue
             for depot, pickup, borrow in self._supply(route, job):
+                ends = self._ends(route) if depot == route.depot else None
                 for position in range(len(route.jobs) + 1):
+                    if ends is not None:
+                        fits = self._may_fit(route, ends, job, position)
+                        if fits is None:
+                            break  # too late here, so later in the day too
+                        if not fits:
+                            continue
                     trial = [*route.jobs[:position], job, *route.jobs[position:]]
                     timing = self.time_route(v, depot, trial)
                     if timing is None:
@@ -224,6 +259,50 @@ class Builder:
                     if best is None or delta < best[0] - 1e-9:
                         best = (delta, route, position, depot, pickup, borrow)
         return best
+
+    def _ends(self, route: _Route) -> tuple[float, ...]:
+        if route.ends is None:
+            timing = self.time_route(route.v, route.depot, route.jobs)
+            route.ends = timing.ends if timing is not None else ()
+        return route.ends
+
+    def _may_fit(
+        self, route: _Route, ends: tuple[float, ...], job: int, position: int
+    ) -> bool | None:
+        """Whether ``job`` may fit at ``position`` by the windows alone (a necessary test).
+
+        None when the job cannot even be reached within its last window from
+        there, which holds for every later position too. Inserting a stop only
+        delays the stops after it, so the current ends bound the new ones below.
+        """
+        if len(ends) != len(route.jobs):
+            return True  # not timed (an infeasible route being repaired): no bound
+        net, problem = self.problem.network, self.problem
+        engineer = problem.engineers[route.v]
+        if position == 0:
+            if route.depot is not None:
+                here = net.depot_site[route.depot]
+                ready = engineer.shift.start + self.minutes[net.engineer_start[route.v]][here]
+                ready += problem.depots[route.depot].pickup_min
+            else:
+                here, ready = net.engineer_start[route.v], engineer.shift.start
+        else:
+            here, ready = net.job_site[route.jobs[position - 1]], ends[position - 1]
+        site = net.job_site[job]
+        arrival = ready + self.minutes[here][site]
+        spec = problem.jobs[job]
+        if arrival > spec.windows[-1].end + TIME_EPS:
+            return None
+        if position == len(route.jobs):
+            return True
+        start = arrival
+        for window in spec.windows:
+            if arrival <= window.end + TIME_EPS:
+                start = max(arrival, window.start)
+                break
+        nxt = route.jobs[position]
+        reach = start + spec.duration_min + self.minutes[site][net.job_site[nxt]]
+        return reach <= problem.jobs[nxt].windows[-1].end + TIME_EPS
 
     def urgency(self, job: int) -> tuple[float, float, float, int]:
         """Sort key: most urgent first (priority, SLA deadline, window end)."""
@@ -243,6 +322,7 @@ class Builder:
                 continue
             self._set_supply(route, depot, pickup, borrow)
             route.jobs.insert(position, job)
+            route.ends = None
             route.load += problem.jobs[job].demand
             route.cost += delta
             self.where[job] = route.v
@@ -280,6 +360,7 @@ class Builder:
             return False
         self._set_supply(route, depot, pickup, borrow)
         route.jobs = jobs
+        route.ends = None
         route.load -= self.problem.jobs[job].demand
         route.cost = timing.cost
         del self.where[job]

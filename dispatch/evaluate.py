@@ -4,10 +4,16 @@ The schedule is the earliest one for the given order: leave at shift start
 (later if that only removes waiting at the first stop), start service at
 arrival or when a window opens, take each break as early as its window and the
 route allow, travelling before or after it within the same leg.
+
+When working time is costed, the engineer leaves as late as the route allows
+instead: departure moves later by the route's forward time slack (Savelsbergh
+1992), capped by its total waiting, so waiting later in the day shrinks while
+no window, SLA deadline, depot hour, break or return time gets worse.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from dispatch.kpi import compute_kpis, job_outcome
@@ -19,11 +25,99 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from dispatch.draft import RouteDraft
+    from dispatch.model import Break
     from dispatch.problem import Problem
+
+
+#: Halvings of the departure delay tried when the full slack does not fit a break.
+DELAY_TRIES = 6
 
 
 def schedule(problem: Problem, draft: RouteDraft) -> Route:
     """Time a draft route (see the module docstring for the rules)."""
+    route = _earliest(problem, draft)
+    if problem.objective.working_cost_per_min <= 0 or not route.stops:
+        return route
+    breaks = _break_order(problem, draft)
+    delay = _departure_slack(problem, route, breaks)
+    for _ in range(DELAY_TRIES):
+        if delay <= TIME_EPS:
+            break
+        later = _earliest(problem, replace(draft, earliest_depart=route.depart + delay))
+        if _no_worse(problem, route, later, breaks):
+            return later
+        delay /= 2
+    return route
+
+
+def _break_order(problem: Problem, draft: RouteDraft) -> list[Break]:
+    """The engineer's breaks in the order the draft (and so the route) takes them."""
+    engineer = problem.engineers[problem.engineer_index[draft.engineer]]
+    return [engineer.breaks[int(v.ref)] for v in draft.visits if v.type is StopType.BREAK]
+
+
+def _latest_start(problem: Problem, stop: Stop) -> float:
+    """Latest start of ``stop`` that keeps it inside its window, hours and SLA deadline."""
+    if stop.type is StopType.DEPOT:
+        depot = problem.depots[problem.depot_index[str(stop.id)]]
+        return depot.hours.end - depot.pickup_min
+    job = problem.jobs[problem.job_index[str(stop.id)]]
+    latest = stop.start
+    for window in job.windows:
+        if window.start - TIME_EPS <= stop.start <= window.end + TIME_EPS:
+            latest = window.end
+            break
+    if job.sla_deadline is not None:
+        latest = min(latest, max(job.sla_deadline, stop.start))
+    return latest
+
+
+def _departure_slack(problem: Problem, route: Route, breaks: list[Break]) -> float:
+    """How much later the route could leave without any stop getting worse."""
+    taken = iter(breaks)
+    waited = 0.0
+    slack = float("inf")
+    for stop in route.stops:
+        if stop.type is StopType.BREAK:
+            slack = min(slack, waited + next(taken).latest - stop.start)
+            continue
+        if stop.arrival is not None:
+            waited += stop.start - stop.arrival
+        slack = min(slack, waited + _latest_start(problem, stop) - stop.start)
+    return max(0.0, min(slack, waited))
+
+
+def _no_worse(problem: Problem, before: Route, after: Route, breaks: list[Break]) -> bool:
+    """Whether ``after`` keeps every stop feasible and costs no more than ``before``."""
+    if after.return_at > before.return_at + TIME_EPS:
+        return False
+    if after.return_at - after.depart > before.return_at - before.depart + TIME_EPS:
+        return False
+    if len(after.stops) != len(before.stops):
+        return False
+    taken = iter(breaks)
+    for old, new in zip(before.stops, after.stops, strict=True):
+        if new.type is StopType.BREAK:
+            brk = next(taken)
+            if not brk.earliest - TIME_EPS <= new.start <= brk.latest + TIME_EPS:
+                return False
+            continue
+        if new.type is StopType.DEPOT:
+            if new.start > _latest_start(problem, new) + TIME_EPS:
+                return False
+            continue
+        job = problem.jobs[problem.job_index[str(new.id)]]
+        if not any(w.start - TIME_EPS <= new.start <= w.end + TIME_EPS for w in job.windows):
+            return False
+        if job.sla_deadline is not None and max(0.0, new.start - job.sla_deadline) > max(
+            0.0, old.start - job.sla_deadline
+        ) + TIME_EPS:
+            return False
+    return True
+
+
+def _earliest(problem: Problem, draft: RouteDraft) -> Route:
+    """The earliest schedule of a draft route, leaving no earlier than ``earliest_depart``."""
     engineer = problem.engineers[problem.engineer_index[draft.engineer]]
     net = problem.network
     e_index = problem.engineer_index[draft.engineer]

@@ -13,6 +13,7 @@ from dispatch.json_io import problem_from_json
 from dispatch.layout import plan_layout
 from dispatch.pickups import trim
 from scenarios.generate import generate_dispatch
+from scenarios.pillac import pillac_to_problem, read_pillac
 from tests.dispatch.builders import build, depot, engineer, job
 
 
@@ -64,3 +65,14 @@ def test_parts_come_from_one_morning_depot_visit_within_stock() -> None:
     assert len(builder.where) == 2
     for d in drafts:
         assert d.visits[0].ref == "D"  # the pickup opens the day
+
+
+def test_with_working_cost_the_heuristic_times_routes_as_the_evaluator_does() -> None:
+    # Pillac C101: working minutes only, no breaks; both leave as late as feasible.
+    problem = problem_from_json(pillac_to_problem(read_pillac("C101")))
+    builder = Builder(problem, plan_layout(problem))
+    builder.build()
+    plan = _plan(problem, builder)
+    assert check(problem, plan) == []
+    assert plan.kpis.assigned == len(builder.where)
+    assert abs(plan.kpis.objective - builder.objective()) < 1e-2

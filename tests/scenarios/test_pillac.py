@@ -1,0 +1,103 @@
+"""Pillac TRSP instances: reading, the contract mapping, and the best-known routes re-evaluated.
+
+The strongest check of the mapping: each published best-known route set, put
+into the contract as a plan, passes our validator and its objective (working
+minutes, leaving as late as feasible) equals the published duration.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from dispatch.check import check
+from dispatch.draft import RouteDraft, Visit
+from dispatch.evaluate import evaluate
+from dispatch.json_io import problem_from_json
+from dispatch.reasons import StopType
+from scenarios.pillac import (
+    DEPOT_ID,
+    PillacInstance,
+    bks,
+    bks_routes,
+    instance_names,
+    pillac_to_problem,
+    read_pillac,
+    request_id,
+    technician_id,
+)
+
+
+def test_all_56_instances_are_present_and_read() -> None:
+    names = instance_names()
+    assert len(names) == 56
+    inst = read_pillac("C101")
+    assert inst.name == "C101.100_25-5-5-5"
+    assert len(inst.technicians) == 25 and len(inst.requests) == 100
+    assert (inst.depot.x, inst.depot.y, inst.depot.due) == (40, 50, 1236)
+    first = inst.technicians[0]
+    assert (first.id, first.x, first.y) == (1, 9, 6)
+    assert first.skills == {1, 3, 4} and first.tools == {1, 2, 3}
+    assert first.parts == (3, 0, 4, 4, 0)
+    r = inst.requests[0]
+    assert (r.id, r.x, r.y, r.ready, r.due, r.service) == (26, 45, 68, 912, 967, 90)
+    assert r.skills == {4} and r.tools == frozenset() and r.parts == (1, 0, 1, 0, 0)
+
+
+def test_contract_mapping_of_a_technician_a_request_and_the_depot() -> None:
+    data = pillac_to_problem(read_pillac("C101"))
+    engineer = data["engineers"][0]
+    assert engineer["id"] == "T01"
+    assert engineer["skills"] == {"s1": 1, "s3": 1, "s4": 1}
+    assert engineer["tools"] == ["t1", "t2", "t3"]
+    assert engineer["van_stock"] == {"p0": 3, "p2": 4, "p3": 4}
+    assert engineer["shift"] == {"start": 0, "end": 1236}
+    job = data["jobs"][0]
+    assert job["id"] == "R026" and job["parts"] == {"p0": 1, "p2": 1}
+    assert job["windows"] == [{"start": 912, "end": 967}]
+    depot = data["depots"][0]
+    assert depot["id"] == DEPOT_ID and depot["pickup_min"] == 0
+    assert depot["tools"] == ["t0", "t1", "t2", "t3", "t4"]
+    inst = read_pillac("C101")
+    for k in range(5):
+        assert depot["stock"].get(f"p{k}", 0) == sum(r.parts[k] for r in inst.requests)
+    assert data["objective"]["working_cost_per_min"] == 1
+    assert data["objective"]["travel_cost_per_km"] == 0
+    problem_from_json(data)  # valid contract
+
+
+def _bks_drafts(inst: PillacInstance, name: str) -> list[RouteDraft]:
+    """Best-known routes as drafts; a depot visit picks up what the rest of the route lacks."""
+    drafts = []
+    by_id = {r.id: r for r in inst.requests}
+    for route in bks_routes(name):
+        tech = inst.technicians[route.technician - 1]
+        carried = Counter({k: q for k, q in enumerate(tech.parts)})
+        visits = []
+        for position, stop in enumerate(route.stops):
+            if stop == 0:
+                rest = [by_id[n] for n in route.stops[position + 1 :] if n]
+                need: Counter[int] = Counter()
+                for r in rest:
+                    need.update(dict(enumerate(r.parts)))
+                pickup = {k: q - carried[k] for k, q in need.items() if q > carried[k]}
+                carried.update(pickup)
+                borrow = sorted({f"t{t}" for r in rest for t in r.tools - tech.tools})
+                named = {f"p{k}": q for k, q in pickup.items()}
+                visits.append(Visit(StopType.DEPOT, DEPOT_ID, named, tuple(borrow)))
+                continue
+            carried.subtract(dict(enumerate(by_id[stop].parts)))
+            visits.append(Visit(StopType.JOB, request_id(stop)))
+        drafts.append(RouteDraft(technician_id(tech.id), tuple(visits)))
+    return drafts
+
+
+@pytest.mark.parametrize("name", instance_names())
+def test_best_known_routes_are_valid_and_cost_the_published_duration(name: str) -> None:
+    inst = read_pillac(name)
+    problem = problem_from_json(pillac_to_problem(inst))
+    plan = evaluate(problem, _bks_drafts(inst, name), [])
+    assert check(problem, plan) == []
+    assert plan.kpis.assigned == 100
+    assert plan.kpis.cost["working"] == pytest.approx(bks(name), abs=0.01)
