@@ -55,7 +55,7 @@ def _restore(builder: Builder, snap: _Snapshot) -> None:
             dict(pickup),
             set(borrow),
         )
-        route.load, route.cost = load, cost
+        route.load, route.cost, route.ends = load, cost, None
     builder.stock = {d: dict(s) for d, s in snap.stock.items()}
     builder.where = dict(snap.where)
 

@@ -148,6 +148,19 @@ class OsrmTravel:
             A location is further than ``snap_radius_m`` from a road, or two
             locations have no road route between them.
         """
+        table = self.table_with_gaps(locations)
+        missing = np.argwhere(np.isnan(table.seconds) | np.isnan(table.metres))
+        if len(missing):
+            i, j = (int(v) for v in missing[0])
+            raise LocationError(
+                _geo(locations[i]),
+                f"has no road route to {{other}} on the OSRM map at {self.base}",
+                _geo(locations[j]),
+            )
+        return table
+
+    def table_with_gaps(self, locations: Sequence[Location]) -> RoadTable:
+        """As :meth:`table`, but a pair with no road route between them is NaN, not an error."""
         points = [_geo(p) for p in locations]
         n = len(points)
         seconds = np.zeros((n, n), dtype=np.float64)
@@ -157,15 +170,31 @@ class OsrmTravel:
             for c in range(0, n, size):
                 rows, cols = range(r, min(r + size, n)), range(c, min(c + size, n))
                 self._fill(points, rows, cols, seconds, metres)
-        missing = np.argwhere(np.isnan(seconds) | np.isnan(metres))
-        if len(missing):
-            i, j = (int(v) for v in missing[0])
-            raise LocationError(
-                points[i],
-                f"has no road route to {{other}} on the OSRM map at {self.base}",
-                points[j],
-            )
         return RoadTable(seconds=seconds, metres=metres)
+
+    def nearest(self, location: Location) -> tuple[GeoPoint, float]:
+        """The point on the road network OSRM snaps ``location`` to, and how far away it is (m).
+
+        Raises
+        ------
+        TravelServiceError
+            The server cannot be reached or fails after the retries.
+        LocationError
+            OSRM finds no road for the point at all.
+        """
+        p = _geo(location)
+        url = f"{self.base}/nearest/v1/{self.profile}/{p.lon:.7f},{p.lat:.7f}?number=1"
+        answer = self._get(url)
+        waypoints = answer.get("waypoints")
+        if answer.get("code") != "Ok" or not isinstance(waypoints, list) or not waypoints:
+            raise LocationError(
+                p,
+                f"cannot be snapped to a road on the OSRM map at {self.base} "
+                f"(OSRM: {answer.get('code')}: {answer.get('message', '')})",
+            )
+        first = waypoints[0]
+        lon, lat = first["location"]
+        return GeoPoint(lat=float(lat), lon=float(lon)), float(first["distance"])
 
     def to_json(self) -> dict[str, Any]:
         return {

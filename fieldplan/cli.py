@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--jobs", type=int, default=45)
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--region", default="shanghai")
+    gen.add_argument(
+        "--osrm-url",
+        help="place every site on the roads of this OSRM server and plan on its times "
+        "(the region must lie in its map)",
+    )
     gen.add_argument("-o", "--output", type=Path, required=True)
     gen.set_defaults(handler=_generate)
 
@@ -76,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--time-limit", type=float, default=10.0)
     demo.add_argument("--out-dir", type=Path, default=Path("out"))
+    demo.add_argument(
+        "--roads",
+        action="store_true",
+        help="plan on real road times (OSRM on a shared OpenStreetMap extract; region andorra)",
+    )
+    demo.add_argument("--region", default=None, help="default shanghai, or andorra with --roads")
     demo.set_defaults(handler=_demo)
     for area in EXTENSIONS:
         area.register(top, generate)
@@ -162,6 +173,11 @@ def _generate(args: argparse.Namespace) -> int:
     from scenarios.generate import generate_dispatch
 
     data = generate_dispatch(args.engineers, args.jobs, args.seed, region=args.region)
+    if args.osrm_url:
+        from dispatch.osrm_table import OsrmTravel
+        from scenarios.roads import place_on_roads
+
+        data = place_on_roads(data, OsrmTravel(url=args.osrm_url, max_table_size=1000))
     write_json(args.output, data)
     out.print(
         f"{args.engineers} engineers x {args.jobs} jobs ({args.region}, seed {args.seed}) written to {args.output}"
@@ -170,17 +186,29 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from dispatch.json_io import problem_from_json
-    from dispatch.plan_io import write_plan
     from scenarios.generate import generate_dispatch
 
+    if args.roads:
+        args.region = args.region or "andorra"
+        return roads_cli.road_demo(args, _plan_and_check)
+    args.region = args.region or "shanghai"
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    data = generate_dispatch(args.engineers, args.jobs, args.seed, time_limit_s=args.time_limit)
+    data = generate_dispatch(
+        args.engineers, args.jobs, args.seed, region=args.region, time_limit_s=args.time_limit
+    )
     problem_path = args.out_dir / "demo-problem.json"
-    plan_path = args.out_dir / "demo-plan.json"
     write_json(problem_path, data)
-    problem = problem_from_json(data)
     out.print(f"demo day: {args.engineers} engineers, {args.jobs} jobs -> {problem_path}")
+    return _plan_and_check(problem_path, args)
+
+
+def _plan_and_check(problem_path: Path, args: argparse.Namespace) -> int:
+    """Plan the problem in ``problem_path``, print the summary, write and check the plan."""
+    from dispatch.json_io import load_problem
+    from dispatch.plan_io import write_plan
+
+    problem = load_problem(problem_path)
+    plan_path = args.out_dir / "demo-plan.json"
     plan = _solve(problem, args.time_limit, None, None, False)
     write_plan(plan, problem.clock, plan_path)
     _summary(problem, plan)

@@ -63,6 +63,13 @@ class Region:
     water: tuple[tuple[tuple[float, float], ...], ...] = ()
     speed_kmh: float = 40.0  # average door-to-door speed, congestion included
     margin_km: float = 40.0
+    #: How far out remote sites lie along a corridor, and how far off it (1 sd).
+    remote_km: tuple[float, float] = (12.0, 35.0)
+    remote_jitter_km: float = 3.0
+    #: Engineers a city needs before the next city in the roll-out is covered.
+    engineers_per_city: int = 8
+    #: The shared OpenStreetMap extract (in ../shared/data/osm/) holding the region, if any.
+    osm_extract: str | None = None
 
     def city(self, code: str) -> City:
         for c in self.cities:
@@ -262,7 +269,41 @@ DALLAS_FORT_WORTH = Region(
     speed_kmh=45.0,  # freeways
 )
 
-REGIONS: dict[str, Region] = {r.name: r for r in (YANGTZE_DELTA, RHINE_RUHR, DALLAS_FORT_WORTH)}
+# Andorra: a mountain territory of valleys joined by a few roads (CG-1 to CG-4),
+# covered by one team; the whole country lies in the shared OSM extract, so plans
+# can run on real road times. CET, summer time by the EU rule.
+ANDORRA = Region(
+    name="andorra",
+    country="AD",
+    standard_offset_min=60,
+    dst_rule="eu",
+    cities=(
+        City("ALV", "Andorra la Vella", 42.5075, 1.5218, 0.0225, 0.5),
+        City("ESC", "Escaldes-Engordany", 42.5095, 1.5380, 0.0145, 0.4),
+        City("ENC", "Encamp", 42.5355, 1.5810, 0.0125, 0.4),
+        City("SJL", "Sant Julià de Lòria", 42.4640, 1.4910, 0.0095, 0.35),
+        City("LMA", "La Massana", 42.5450, 1.5150, 0.0100, 0.35),
+        City("ORD", "Ordino", 42.5560, 1.5330, 0.0050, 0.3),
+        City("CAN", "Canillo", 42.5665, 1.5985, 0.0045, 0.3),
+        City("PAS", "Pas de la Casa", 42.5425, 1.7335, 0.0025, 0.25),
+        City("SOL", "Soldeu", 42.5770, 1.6670, 0.0010, 0.25),
+        City("ARI", "Arinsal", 42.5720, 1.4845, 0.0015, 0.25),
+    ),
+    corridors=(
+        ("ALV", "ESC"), ("ALV", "SJL"), ("ESC", "ENC"), ("ENC", "CAN"), ("CAN", "SOL"),
+        ("SOL", "PAS"), ("ALV", "LMA"), ("LMA", "ORD"), ("LMA", "ARI"),
+    ),
+    speed_kmh=30.0,  # mountain roads
+    margin_km=4.0,
+    remote_km=(1.0, 5.0),
+    remote_jitter_km=0.15,
+    engineers_per_city=1,
+    osm_extract="andorra.osm.pbf",
+)
+
+REGIONS: dict[str, Region] = {
+    r.name: r for r in (YANGTZE_DELTA, RHINE_RUHR, DALLAS_FORT_WORTH, ANDORRA)
+}
 
 
 def haversine_km(

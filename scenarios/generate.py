@@ -184,7 +184,8 @@ def generate_dispatch(
     seed
         Seeds the generator and becomes ``options.seed``.
     region
-        One of :data:`scenarios.cities.REGIONS` (``shanghai``, ``rhine-ruhr``, ``dfw``).
+        One of :data:`scenarios.cities.REGIONS` (``shanghai``, ``rhine-ruhr``, ``dfw``,
+        ``andorra``: the last lies in a shared OpenStreetMap extract, for road times).
     date
         The planned day (ISO date); times carry the region's UTC offset on that day.
     depots
@@ -212,7 +213,10 @@ def generate_dispatch(
     clock = _DayClock(day, territory.utc_offset_min(day))
     eng_rng, job_rng, depot_rng = np.random.default_rng(seed).spawn(3)
 
-    active = territory.cities[: min(len(territory.cities), max(1, math.ceil(engineers / 8)))]
+    per_city = territory.engineers_per_city
+    active = territory.cities[
+        : min(len(territory.cities), max(1, math.ceil(engineers / per_city)))
+    ]
     crew = _make_engineers(eng_rng, territory, active, engineers)
     work = _make_jobs(job_rng, territory, active, crew, jobs, clock)
     stores = _make_depots(depot_rng, territory, active, crew, work, n_depots)
@@ -333,7 +337,8 @@ def _scatter(
 def _countryside(
     rng: np.random.Generator, region: Region, city: City, n: int
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Remote sites: towns and industrial parks 12-35 km out along the roads leaving a city."""
+    """Remote sites: towns and industrial parks out along the roads leaving a city
+    (``region.remote_km``: 12-35 km in a metropolitan region)."""
     others = [
         region.city(b if a == city.code else a) for a, b in region.corridors if city.code in (a, b)
     ]
@@ -341,15 +346,15 @@ def _countryside(
     def draw(r: np.random.Generator, k: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if not others:
             bearing = r.uniform(0.0, 2 * math.pi, k)
-            dist = r.uniform(15.0, 35.0, k)
+            dist = r.uniform(*region.remote_km, k)
             return _offset(city.lat, city.lon, dist * np.cos(bearing), dist * np.sin(bearing))
         pick = r.integers(0, len(others), k)
         to_lat = np.array([others[i].lat for i in pick])
         to_lon = np.array([others[i].lon for i in pick])
-        # 12-35 km out along the road, however far the next city is
+        # remote_km out along the road, however far the next city is
         span = haversine_km(city.lat, city.lon, to_lat, to_lon)
-        f = np.clip(r.uniform(12.0, 35.0, k) / np.maximum(span, 1e-9), 0.0, 0.45)
-        jitter = r.normal(0.0, 3.0, size=(k, 2))
+        f = np.clip(r.uniform(*region.remote_km, k) / np.maximum(span, 1e-9), 0.0, 0.45)
+        jitter = r.normal(0.0, region.remote_jitter_km, size=(k, 2))
         lat, lon = _offset(city.lat, city.lon, jitter[:, 0], jitter[:, 1])
         return lat + f * (to_lat - city.lat), lon + f * (to_lon - city.lon)
 

@@ -1,7 +1,7 @@
 """The OSRM travel provider against a real osrm-routed on loopback, and its commands.
 
 The server is built from the shared Andorra extract (under a second) and
-started once for the module; ``andorra_reference_matrix_10.json`` beside the
+started once for the session (tests/conftest.py); ``andorra_reference_matrix_10.json`` beside the
 extract holds OSRM v26.10.0's own answer for ten points, which the provider
 must reproduce to the tenth of a second and metre. Failure modes that a real
 server cannot be made to show on demand (resets, HTTP 5xx, null routes) are
@@ -30,27 +30,21 @@ from dispatch.model import GeoPoint, SolveOptions
 from dispatch.osrm_server import (
     OsrmError,
     OsrmServer,
-    build,
     find_map,
-    find_programs,
     free_port,
     map_name,
-    serve,
 )
 from dispatch.osrm_table import OsrmTravel, TravelServiceError
 from dispatch.plan_io import plan_to_json
 from dispatch.solve import solve
 from dispatch.travel import LocationError
 from fieldplan.cli import main
-from scenarios.solomon import shared_dir
+from tests.conftest import OSM, PROGRAMS, REFERENCE
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from pathlib import Path
 
-OSM = shared_dir() / "data" / "osm"
-REFERENCE = OSM / "andorra_reference_matrix_10.json"
-PROGRAMS = find_programs()
 needs_osrm = pytest.mark.skipif(
     PROGRAMS is None,
     reason="OSRM programs not installed: run `make osrm-install` (or `fieldplan osrm install`)",
@@ -78,23 +72,6 @@ def _near_reference(n: int) -> list[GeoPoint]:
         dlat, dlon = rng.uniform(-0.003, 0.003, size=2)
         out.append(GeoPoint(round(p.lat + dlat, 7), round(p.lon + dlon, 7)))
     return out
-
-
-@pytest.fixture(scope="module")
-def andorra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OsrmServer]:
-    """osrm-routed on a free loopback port, serving the shared Andorra extract.
-
-    It keeps OSRM's default table limit (100), so requests larger than that
-    are refused as a stock server would refuse them.
-    """
-    if PROGRAMS is None:
-        pytest.skip("OSRM programs not installed: run `make osrm-install`")
-    if not REFERENCE.is_file():
-        pytest.skip("no shared OSM extracts")
-    out = tmp_path_factory.mktemp("andorra-osrm")
-    base = build(OSM / "andorra.osm.pbf", out, PROGRAMS)
-    with serve(base, PROGRAMS, max_table_size=100, log=out / "osrm-routed.log") as server:
-        yield server
 
 
 # ------------------------------------------------------------ real server --

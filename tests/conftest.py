@@ -1,0 +1,34 @@
+"""Fixtures shared across test packages: a real OSRM server on the Andorra extract."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from dispatch.osrm_server import OsrmServer, build, find_programs, serve
+from scenarios.solomon import shared_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+OSM = shared_dir() / "data" / "osm"
+REFERENCE = OSM / "andorra_reference_matrix_10.json"
+PROGRAMS = find_programs()
+
+
+@pytest.fixture(scope="session")
+def andorra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OsrmServer]:
+    """osrm-routed on a free loopback port, serving the shared Andorra extract.
+
+    It keeps OSRM's default table limit (100), so requests larger than that
+    are refused as a stock server would refuse them.
+    """
+    if PROGRAMS is None:
+        pytest.skip("OSRM programs not installed: run `make osrm-install`")
+    if not REFERENCE.is_file():
+        pytest.skip("no shared OSM extracts")
+    out = tmp_path_factory.mktemp("andorra-osrm")
+    base = build(OSM / "andorra.osm.pbf", out, PROGRAMS)
+    with serve(base, PROGRAMS, max_table_size=100, log=out / "osrm-routed.log") as server:
+        yield server
