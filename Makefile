@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint pytest osrm-install bench-solomon bench-field bench-scale clean
+.PHONY: install demo demo-roads test lint pytest osrm-install bench-solomon bench-field bench-scale clean
 
 install: $(VENV)/.installed
 
@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml
 
 demo: install
 	$(BIN)/fieldplan demo
+
+# The demo on real road times (Andorra, OSRM on loopback).
+demo-roads: osrm-install
+	$(BIN)/fieldplan demo --roads
 
 test: install lint pytest
 
