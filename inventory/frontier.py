@@ -49,7 +49,8 @@ class Frontier:
 
     ``value``, ``ebo`` and ``fill`` are ``(B, U)``: for ``u`` units, the
     objective, the sum of regional expected backorders and the
-    demand-weighted fill mass ``Σ_j λ_j FR_j`` of the best allocation.
+    demand-weighted fill mass ``Σ_j λ_j FR_j`` of the best allocation
+    (``ebo`` at hull vertices only, NaN elsewhere, unless every level is asked).
     ``vertex`` marks the hull; ``levels`` holds the allocation at each
     vertex (row order of ``np.nonzero(vertex)``), central first.
     """
@@ -91,41 +92,56 @@ def part_frontiers(
     low, count = central_window(net, central)
     central_levels = int(count.max(initial=1))
     grid = low[:, None] + np.arange(central_levels)[None, :]
-    regional = regional_pipelines(net, model, grid, min_size=2, central=central)
+    # Regional levels worth considering: fill within LEVEL_TAIL of 1 at the lowest
+    # central level, where the regional pipelines are longest.
+    lowest = regional_pipelines(net, model, grid[:, :1], min_size=2, central=central)
+    top = int(((lowest.survival[:, 0] > LEVEL_TAIL).sum(axis=-1)).max(initial=0)) + 1
+    regional = regional_pipelines(net, model, grid, min_size=2, central=central, size=top + 1)
     sf = regional.survival
-    # regional levels worth considering: fill within LEVEL_TAIL of 1 at s0 = 0
-    top = int(((sf[:, 0] > LEVEL_TAIL).sum(axis=-1)).max(initial=0)) + 1
     if sf.shape[-1] < top + 1:
         sf = _pad(sf, top + 1)
-    ebo = backorder_table(sf)[..., : top + 1]
+    sf = sf[..., : top + 1]
+    # EBO(s) = sum_{k>=s} G(k); the levels beyond ``top`` enter through
+    # sum_{k>=0} G(k) = E[X], the pipeline's mean.
+    ebo = backorder_table(sf)
+    ebo += np.clip(regional.mean - sf.sum(axis=-1), 0.0, None)[..., None]
     fill = fill_table(sf[..., : top + 1]) * net.demand[:, None, :, None]
-    if objective is Objective.FILL:
-        w = np.ones(regions) if weights is None else np.asarray(weights, dtype=float)
-        value = fill * w[None, None, :, None]
+    # Unweighted fill: the value is the fill itself, and its sums are computed once.
+    same_fill = objective is Objective.FILL and weights is None
+    if same_fill:
+        value = fill
+    elif objective is Objective.FILL:
+        value = fill * np.asarray(weights, dtype=float)[None, None, :, None]
     else:
         value = -ebo
     rows = value.reshape(-1, top + 1)
     increments = hull_increments(rows).reshape(parts, central_levels, regions * top)
     order = np.argsort(-increments, axis=-1, kind="stable")
+    # Backorders are only reported at the chosen allocations (below), not summed here.
+    tables = {"value": value} if same_fill else {"value": value, "fill": fill}
     by_unit = {
         name: np.take_along_axis(np.diff(table, axis=-1).reshape(increments.shape), order, axis=-1)
-        for name, table in (("value", value), ("ebo", ebo), ("fill", fill))
+        for name, table in tables.items()
     }
-    start = {
-        "value": value[..., 0].sum(axis=-1),
-        "ebo": ebo[..., 0].sum(axis=-1),
-        "fill": fill[..., 0].sum(axis=-1),
-    }
+    start = {name: table[..., 0].sum(axis=-1) for name, table in tables.items()}
     prefix = {
         name: np.concatenate([start[name][..., None], start[name][..., None] + np.cumsum(inc, axis=-1)], axis=-1)
         for name, inc in by_unit.items()
     }
+    if same_fill:
+        prefix["fill"] = prefix["value"]
     units = central_levels + regions * top
-    a = np.arange(central_levels)[:, None]
-    n = np.arange(regions * top + 1)[None, :]
-    spread = np.full((parts, central_levels, units), -np.inf)
-    spread[:, a, a + n] = prefix["value"]
-    best_central = np.argmax(spread, axis=1)
+    # For u units in all, the best split over central levels a (n = u - a regional):
+    # a running maximum over a, ties to the lowest a.
+    best_value = np.full((parts, units), -np.inf)
+    best_central = np.zeros((parts, units), dtype=np.intp)
+    width = regions * top + 1
+    for a in range(central_levels):
+        seg = prefix["value"][:, a, :]
+        target = best_value[:, a : a + width]
+        better = seg > target
+        np.copyto(target, seg, where=better)
+        np.copyto(best_central[:, a : a + width], a, where=better)
     best_units = np.arange(units)[None, :] - best_central
     pick = np.arange(parts)[:, None], best_central, best_units
     vertex = upper_hull(prefix["value"][pick])
@@ -135,14 +151,17 @@ def part_frontiers(
     taken = best_units[b, u]
     region_of = (order // top)[b, s0]
     counted = np.arange(regions * top)[None, :] < taken[:, None]
-    levels = np.zeros((len(b), 1 + regions), dtype=int)
-    levels[:, 0] = low[b] + s0
     rows_idx, cols = np.nonzero(counted)
-    np.add.at(levels, (rows_idx, 1 + region_of[rows_idx, cols]), 1)
-    region_fill = fill[b[:, None], s0[:, None], np.arange(regions)[None, :], levels[:, 1:]]
+    flat = rows_idx * (1 + regions) + 1 + region_of[rows_idx, cols]
+    levels = np.bincount(flat, minlength=len(b) * (1 + regions)).reshape(len(b), 1 + regions)
+    levels[:, 0] = low[b] + s0
+    by_region = b[:, None], s0[:, None], np.arange(regions)[None, :], levels[:, 1:]
+    region_fill = fill[by_region]
+    ebo_at = np.full((parts, units), np.nan)
+    ebo_at[b, u] = ebo[by_region].sum(axis=-1)
     return Frontier(
         value=prefix["value"][pick],
-        ebo=prefix["ebo"][pick],
+        ebo=ebo_at,
         fill=prefix["fill"][pick],
         vertex=vertex,
         levels=levels,

@@ -75,9 +75,18 @@ class Regional:
 
 
 def regional_pipelines(
-    net: Network, model: Model, s0: np.ndarray, min_size: int = 1, central: Central | None = None
+    net: Network,
+    model: Model,
+    s0: np.ndarray,
+    min_size: int = 1,
+    central: Central | None = None,
+    size: int | None = None,
 ) -> Regional:
-    """Distributions of regional outstanding orders for central levels ``s0`` of shape ``(P, C)``."""
+    """Distributions of regional outstanding orders for central levels ``s0`` of shape ``(P, C)``.
+
+    ``size`` caps the survival tables of the two-moment models at the levels a
+    caller needs (their tails stay exact); None sizes them to the support.
+    """
     s0 = np.asarray(s0, dtype=int)
     if central is None:
         central = central_tables(net, min_size=int(s0.max(initial=0)) + 2)
@@ -95,8 +104,11 @@ def regional_pipelines(
     else:
         vbo0 = np.take_along_axis(central.vbo, index, axis=1)[:, :, None]
         var = vtm * own + share * (1 - share) * ebo0[:, :, None] + share**2 * vbo0
-    size = max(support_bound(mean, var), min_size)
-    return Regional(survival=survival_table(mean, var, size), mean=mean, ebo0=ebo0)
+    if size is not None:
+        sf = survival_table(mean, var, max(size, min_size), with_tail=True)
+        return Regional(survival=sf, mean=mean, ebo0=ebo0)
+    full = max(support_bound(mean, var), min_size)
+    return Regional(survival=survival_table(mean, var, full), mean=mean, ebo0=ebo0)
 
 
 def _exact_survival(net: Network, central: Central, s0: np.ndarray, min_size: int) -> np.ndarray:

@@ -62,8 +62,14 @@ def support_size(mean: np.ndarray, var: np.ndarray, tail: float = TAIL) -> int:
     return int(top) + 2
 
 
-def survival_table(mean: np.ndarray, var: np.ndarray, size: int) -> np.ndarray:
+def survival_table(
+    mean: np.ndarray, var: np.ndarray, size: int, with_tail: bool = False
+) -> np.ndarray:
     """``G[..., k] = P(X > k)`` for ``k = 0 .. size-1``.
+
+    With ``with_tail`` the table may stop where mass remains: the mass beyond
+    (``1 - P(X < size)``) is added to every entry, so a caller that needs the
+    first levels only pays for those.
 
     The probabilities come from the recurrence ``p(k) = p(k-1) x ratio(k)``
     (Poisson ``m / k``; negative binomial ``(k - 1 + r)(1 - p) / k``) in
@@ -77,27 +83,39 @@ def survival_table(mean: np.ndarray, var: np.ndarray, size: int) -> np.ndarray:
     mean, var = np.broadcast_arrays(mean, var)
     nb = _is_negative_binomial(mean, var)
     k = np.arange(1, size, dtype=float)
-    safe_mean = np.where(mean > 0, mean, 1.0)[..., None]
-    safe_var = np.where(nb, var, 2.0 * safe_mean[..., 0])[..., None]
-    p = safe_mean / safe_var
-    r = safe_mean * p / (1.0 - p)
-    with np.errstate(divide="ignore"):
-        log_ratio = np.where(
-            nb[..., None],
-            np.log(k - 1.0 + r) + np.log1p(-p) - np.log(k),
-            np.log(safe_mean) - np.log(k),
-        )
-        log_first = np.where(nb, r[..., 0] * np.log(p[..., 0]), -safe_mean[..., 0])
-    log_pmf = np.concatenate([log_first[..., None], log_first[..., None] + np.cumsum(log_ratio, axis=-1)], axis=-1)
-    pmf = np.exp(log_pmf)
+    log_k = np.log(k)
+    safe_mean = np.where(mean > 0, mean, 1.0)
+    log_pmf = np.empty((*mean.shape, size), dtype=float)
+    ratio = log_pmf[..., 1:]  # log p(k) - log p(k-1), k >= 1, before the running sum
+    log_first = -safe_mean
+    if nb.any():
+        safe_var = np.where(nb, var, 2.0 * safe_mean)
+        p = safe_mean / safe_var
+        r = safe_mean * p / (1.0 - p)
+        np.log(k - 1.0 + r[..., None], out=ratio)
+        ratio += (np.log1p(-p))[..., None]
+        ratio -= log_k
+        log_first = np.where(nb, r * np.log(p), -safe_mean)
+        poisson = ~nb
+        if poisson.any():
+            ratio[poisson] = np.log(safe_mean[poisson])[:, None] - log_k
+    else:
+        np.subtract(np.log(safe_mean)[..., None], log_k, out=ratio)
+    np.cumsum(ratio, axis=-1, out=ratio)
+    ratio += log_first[..., None]
+    log_pmf[..., 0] = log_first
+    pmf = np.exp(log_pmf, out=log_pmf)
     zero = mean <= 0
     if zero.any():
         pmf[zero] = 0.0
         pmf[zero, 0] = 1.0
-    tail = np.cumsum(pmf[..., ::-1], axis=-1)[..., ::-1]
     out: np.ndarray = np.empty_like(pmf)
-    out[..., :-1] = tail[..., 1:]
+    # G(k) = sum_{j > k} p(j), summed from the far end into a reversed view.
+    np.cumsum(pmf[..., :0:-1], axis=-1, out=out[..., -2::-1])
     out[..., -1] = 0.0
+    if with_tail:
+        beyond = np.clip(1.0 - (out[..., 0] + pmf[..., 0]), 0.0, None)
+        out += beyond[..., None]
     return out
 
 
