@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 #: How many of the nearest qualified engineers a job is offered to.
 NEAREST = 12
+#: Served jobs nearest to a job whose engineers are offered it too: a route that
+#: passes by is a better host than a home nearby.
+PASSING = 8
 
 
 @dataclass(slots=True)
@@ -75,6 +78,13 @@ class Builder:
             [k for _, k in sorted((b.earliest, k) for k, b in enumerate(e.breaks))]
             for e in problem.engineers
         ]
+        self.allowed_sets = {j: frozenset(v) for j, v in layout.allowed.items()}
+        #: job -> the other servable jobs, nearest first (set by set_neighbours)
+        self.neighbours: dict[int, list[int]] = {}
+
+    def set_neighbours(self, neighbours: dict[int, list[int]]) -> None:
+        """Nearest jobs of each job, so insertion also tries the routes passing nearby."""
+        self.neighbours = neighbours
 
     # ------------------------------------------------------------- timing --
     def time_route(self, v: int, depot: int | None, jobs: list[int]) -> _Timing | None:
@@ -234,10 +244,17 @@ class Builder:
         site = net.job_site[job]
         engineers = sorted(
             self.layout.allowed[job], key=lambda v: (self.minutes[net.engineer_start[v]][site], v)
-        )
+        )[:NEAREST]
+        if self.neighbours:
+            allowed, offered = self.allowed_sets[job], set(engineers)
+            for other in self.neighbours.get(job, ())[:PASSING]:
+                v = self.where.get(other)
+                if v is not None and v in allowed and v not in offered:
+                    engineers.append(v)
+                    offered.add(v)
         best = None
         demand = problem.jobs[job].demand
-        for v in engineers[:NEAREST]:
+        for v in engineers:
             route = self.routes[v]
             capacity = problem.engineers[v].capacity
             if capacity and route.load + demand > capacity:

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 RUIN_MIN, RUIN_MAX = 3, 15
 #: Nearest jobs remembered per job for the related removal.
 NEIGHBOURS = 40
+#: The acceptance threshold at the start, in average route cost per served job.
+THRESHOLD_JOBS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +83,14 @@ def improve(
     np.fill_diagonal(travel, np.inf)  # a job is not its own neighbour, even beside a twin
     near = np.argsort(travel, axis=1, kind="stable")[:, : min(NEIGHBOURS, len(jobs) - 1)]
     neighbours = {jobs[i]: [jobs[k] for k in row] for i, row in enumerate(near.tolist())}
+    builder.set_neighbours(neighbours)
     current = best = builder.objective()
     best_state = _snapshot(builder)
     # Threshold accepting (Dueck & Scheuer 1990): a step may cost up to a threshold
     # that falls linearly to zero, about two jobs' worth of travel at the start.
     served_now = max(1, len(builder.where))
     route_costs = sum(r.cost for r in builder.routes)
-    threshold0 = 2.0 * route_costs / served_now
+    threshold0 = THRESHOLD_JOBS * route_costs / served_now
     began = time.monotonic()
     span = max(deadline - began, 1e-9)
     steps = 0
@@ -103,12 +106,18 @@ def improve(
         saved = _snapshot(builder)
         removed = [j for j in related if builder.remove(j)]
         pool = removed + waiting
-        # Most urgent first; ties broken at random so repeated steps explore.
+        # Most urgent priority first; within a priority, every other step by SLA
+        # deadline and window end, else at random, so repeated steps explore.
         noise = rng.random(len(pool))
+        by_deadline = bool(rng.random() < 0.5)
         order = [
             j
             for _, j in sorted(
-                zip(noise, pool, strict=True), key=lambda t: (builder.urgency(t[1])[0], t[0])
+                zip(noise, pool, strict=True),
+                key=lambda t: (
+                    builder.urgency(t[1])[:3] if by_deadline else builder.urgency(t[1])[:1],
+                    t[0],
+                ),
             )
         ]
         builder.insert_all(order)
