@@ -45,9 +45,17 @@ class _Route:
     borrow: set[str] = field(default_factory=set)
     load: int = 0
     cost: float = 0.0
-    #: Service end of each job as timed now (None: to be timed again); a lower bound
-    #: on the same jobs' ends after an insertion, which only ever delays them.
-    ends: tuple[float, ...] | None = None
+    #: The route as timed now, stop by stop, with its own depot visit (key: that
+    #: depot) and with another depot first (key: that depot); None for a depot
+    #: variant that cannot be served at all. Emptied whenever the route changes.
+    timelines: dict[int | None, _Timeline | None] = field(default_factory=dict)
+    #: Parts its jobs use and tools they need beyond the engineer's (None: to count again).
+    usage: tuple[dict[str, int], frozenset[str]] | None = None
+
+    def changed(self) -> None:
+        """Forget what was derived from the jobs: they changed."""
+        self.timelines = {}
+        self.usage = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,24 @@ class _Timing:
     cost: float
     breaks: tuple[tuple[int, int], ...]  # (break index, located-stop position it precedes)
     ends: tuple[float, ...] = ()  # service end of each job, in route order
+
+
+#: The timing state before a stop: location, clock, km, lateness cost, waiting and
+#: departure slack so far, breaks taken (as a count of the engineer's sorted
+#: breaks), and how many entries the taken-breaks and job-ends lists hold.
+_State = tuple[int, float, float, float, float, float, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Timeline:
+    """A route timed once: the state before each stop, so that an insertion at a
+    position times only the stops from there on. ``ends`` (service end of each
+    job) bound the same jobs' ends after an insertion, which only delays them."""
+
+    stops: list[tuple[int, int | None]]
+    states: list[_State]
+    taken: tuple[tuple[int, int], ...]
+    ends: tuple[float, ...]
 
 
 class Builder:
@@ -89,21 +115,69 @@ class Builder:
     # ------------------------------------------------------------- timing --
     def time_route(self, v: int, depot: int | None, jobs: list[int]) -> _Timing | None:
         """Cost of serving ``jobs`` in order (after ``depot``), or None if infeasible."""
-        problem, net = self.problem, self.problem.network
-        engineer = problem.engineers[v]
-        objective = problem.objective
-        here = net.engineer_start[v]
-        clock = engineer.shift.start
-        stops: list[tuple[int, int | None]] = []  # (location, job index or None for depot)
+        start = self._initial(v)
+        return self._run(v, depot, self._stops(depot, jobs), 0, start, (), (), None)
+
+    def _stops(self, depot: int | None, jobs: list[int]) -> list[tuple[int, int | None]]:
+        """(location, job index or None for the depot) of each stop, in order."""
+        net = self.problem.network
+        stops: list[tuple[int, int | None]] = []
         if depot is not None:
             stops.append((net.depot_site[depot], None))
         stops += [(net.job_site[j], j) for j in jobs]
-        pending = list(self.breaks[v])
-        taken: list[tuple[int, int]] = []
-        ends: list[float] = []
-        km = late_cost = 0.0
-        waited, slack = 0.0, math.inf  # for leaving later (see dispatch.evaluate)
-        for position in range(len(stops) + 1):
+        return stops
+
+    def _initial(self, v: int) -> _State:
+        start = self.problem.network.engineer_start[v]
+        return (start, self.problem.engineers[v].shift.start, 0.0, 0.0, 0.0, math.inf, 0, 0, 0)
+
+    def _timeline(self, route: _Route, depot: int | None) -> _Timeline | None:
+        """The route's jobs timed after ``depot`` (cached), or None if they cannot be."""
+        if depot not in route.timelines:
+            stops = self._stops(depot, route.jobs)
+            states: list[_State] = []
+            timing = self._run(route.v, depot, stops, 0, self._initial(route.v), (), (), states)
+            route.timelines[depot] = (
+                None if timing is None else _Timeline(stops, states, timing.breaks, timing.ends)
+            )
+        return route.timelines[depot]
+
+    def _run(
+        self,
+        v: int,
+        depot: int | None,
+        stops: list[tuple[int, int | None]],
+        first: int,
+        state: _State,
+        taken_before: tuple[tuple[int, int], ...],
+        ends_before: tuple[float, ...],
+        record: list[_State] | None,
+    ) -> _Timing | None:
+        """Time ``stops`` from position ``first``, given the state before it."""
+        problem, net = self.problem, self.problem.network
+        engineer = problem.engineers[v]
+        objective = problem.objective
+        here, clock, km, late_cost, waited, slack, done, _, _ = state
+        # for leaving later: waiting so far and the departure slack (see dispatch.evaluate)
+        order = self.breaks[v]
+        pending = order[done:]
+        taken = list(taken_before)
+        ends = list(ends_before)
+        for position in range(first, len(stops) + 1):
+            if record is not None:
+                record.append(
+                    (
+                        here,
+                        clock,
+                        km,
+                        late_cost,
+                        waited,
+                        slack,
+                        len(order) - len(pending),
+                        len(taken),
+                        len(ends),
+                    )
+                )
             final = position == len(stops)
             target = net.engineer_end[v] if final else stops[position][0]
             leg = self.minutes[here][target]
@@ -128,7 +202,8 @@ class Builder:
                 leg -= moved
                 slack = min(slack, waited + brk.latest - begin)
                 clock = begin + brk.duration_min
-                taken.append((pending.pop(0), position))
+                taken.append((pending[0], position))
+                pending = pending[1:]
             arrival = clock + leg
             if final:
                 clock = arrival
@@ -205,16 +280,22 @@ class Builder:
         problem = self.problem
         engineer = problem.engineers[route.v]
         needs = dict(route.pickup)
-        used: dict[str, int] = {}
-        for j in [*route.jobs, job]:
-            for part, units in problem.jobs[j].parts.items():
-                used[part] = used.get(part, 0) + units
+        if route.usage is None:
+            counted: dict[str, int] = {}
+            for j in route.jobs:
+                for part, units in problem.jobs[j].parts.items():
+                    counted[part] = counted.get(part, 0) + units
+            lacking = frozenset(t for j in route.jobs for t in problem.jobs[j].tools)
+            route.usage = (counted, lacking - engineer.tools)
+        used = dict(route.usage[0])
+        for part, units in problem.jobs[job].parts.items():
+            used[part] = used.get(part, 0) + units
         short = {
             p: units - engineer.van_stock.get(p, 0)
             for p, units in used.items()
             if units > engineer.van_stock.get(p, 0)
         }
-        tools = {t for j in [*route.jobs, job] for t in problem.jobs[j].tools} - set(engineer.tools)
+        tools = set(route.usage[1] | (problem.jobs[job].tools - engineer.tools))
         if not short and not tools:
             return [(route.depot, needs, set(route.borrow))]
         options = (
@@ -260,16 +341,36 @@ class Builder:
             if capacity and route.load + demand > capacity:
                 continue
             for depot, pickup, borrow in self._supply(route, job):
-                ends = self._ends(route) if depot == route.depot else None
+                line = self._timeline(route, depot)
+                if line is None and depot != route.depot and not self.breaks[v]:
+                    # The route's own jobs miss a window once this depot is visited
+                    # first; one more job only delays them further.
+                    continue
+                offset = 0 if depot is None else 1
                 for position in range(len(route.jobs) + 1):
-                    if ends is not None:
-                        fits = self._may_fit(route, ends, job, position)
+                    if line is None:
+                        trial = [*route.jobs[:position], job, *route.jobs[position:]]
+                        timing = self.time_route(v, depot, trial)
+                    else:
+                        fits = self._may_fit(route, depot, line.ends, job, position)
                         if fits is None:
                             break  # too late here, so later in the day too
                         if not fits:
                             continue
-                    trial = [*route.jobs[:position], job, *route.jobs[position:]]
-                    timing = self.time_route(v, depot, trial)
+                        # the stops before the new one keep their times: start from there
+                        at = position + offset
+                        state = line.states[at]
+                        stops = [*line.stops[:at], (site, job), *line.stops[at:]]
+                        timing = self._run(
+                            v,
+                            depot,
+                            stops,
+                            at,
+                            state,
+                            line.taken[: state[7]],
+                            line.ends[: state[8]],
+                            None,
+                        )
                     if timing is None:
                         continue
                     delta = timing.cost - route.cost
@@ -277,14 +378,8 @@ class Builder:
                         best = (delta, route, position, depot, pickup, borrow)
         return best
 
-    def _ends(self, route: _Route) -> tuple[float, ...]:
-        if route.ends is None:
-            timing = self.time_route(route.v, route.depot, route.jobs)
-            route.ends = timing.ends if timing is not None else ()
-        return route.ends
-
     def _may_fit(
-        self, route: _Route, ends: tuple[float, ...], job: int, position: int
+        self, route: _Route, depot: int | None, ends: tuple[float, ...], job: int, position: int
     ) -> bool | None:
         """Whether ``job`` may fit at ``position`` by the windows alone (a necessary test).
 
@@ -297,10 +392,10 @@ class Builder:
         net, problem = self.problem.network, self.problem
         engineer = problem.engineers[route.v]
         if position == 0:
-            if route.depot is not None:
-                here = net.depot_site[route.depot]
+            if depot is not None:
+                here = net.depot_site[depot]
                 ready = engineer.shift.start + self.minutes[net.engineer_start[route.v]][here]
-                ready += problem.depots[route.depot].pickup_min
+                ready += problem.depots[depot].pickup_min
             else:
                 here, ready = net.engineer_start[route.v], engineer.shift.start
         else:
@@ -339,7 +434,7 @@ class Builder:
                 continue
             self._set_supply(route, depot, pickup, borrow)
             route.jobs.insert(position, job)
-            route.ends = None
+            route.changed()
             route.load += problem.jobs[job].demand
             route.cost += delta
             self.where[job] = route.v
@@ -377,7 +472,7 @@ class Builder:
             return False
         self._set_supply(route, depot, pickup, borrow)
         route.jobs = jobs
-        route.ends = None
+        route.changed()
         route.load -= self.problem.jobs[job].demand
         route.cost = timing.cost
         del self.where[job]

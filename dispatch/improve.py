@@ -57,7 +57,8 @@ def _restore(builder: Builder, snap: _Snapshot) -> None:
             dict(pickup),
             set(borrow),
         )
-        route.load, route.cost, route.ends = load, cost, None
+        route.load, route.cost = load, cost
+        route.changed()
     builder.stock = {d: dict(s) for d, s in snap.stock.items()}
     builder.where = dict(snap.where)
 
