@@ -67,9 +67,10 @@ class _Timing:
     ends: tuple[float, ...] = ()  # service end of each job, in route order
 
 
-#: The timing state before a stop: location, clock, km, lateness cost, waiting and
-#: departure slack so far, breaks taken (as a count of the engineer's sorted
-#: breaks), and how many entries the taken-breaks and job-ends lists hold.
+#: The timing state before a stop: location, clock, km, penalties (lateness and
+#: broken promises), waiting and departure slack so far, breaks taken (as a count
+#: of the engineer's sorted breaks), and how many entries the taken-breaks and
+#: job-ends lists hold.
 _State = tuple[int, float, float, float, float, float, int, int, int]
 
 
@@ -105,8 +106,56 @@ class Builder:
             for e in problem.engineers
         ]
         self.allowed_sets = {j: frozenset(v) for j, v in layout.allowed.items()}
+        #: Re-planning: job -> (engineer, start) promised by the published plan, and
+        #: what breaking a promise costs (another engineer, or a start moved by
+        #: more than the tolerance, or dropping the job).
+        self.promised: dict[int, tuple[int, float]] = {}
+        self.change_penalty = 0.0
+        self.tolerance_min = 0.0
         #: job -> the other servable jobs, nearest first (set by set_neighbours)
         self.neighbours: dict[int, list[int]] = {}
+
+    def keep_promises(
+        self, promised: dict[int, tuple[int, float]], penalty: float, tolerance_min: float
+    ) -> None:
+        """Cost each broken promise of a published plan at ``penalty`` (see ``promised``)."""
+        self.promised = dict(promised)
+        self.change_penalty = penalty
+        self.tolerance_min = tolerance_min
+
+    def count_idle_routes(self) -> None:
+        """Cost every engineer's way from start to end even without a job.
+
+        In the middle of the day an engineer out at a site drives home whatever
+        happens: the first job given to them should cost only its detour.
+        """
+        for route in self.routes:
+            if not route.jobs:
+                timing = self.time_route(route.v, None, [])
+                route.cost = 0.0 if timing is None else timing.cost
+
+    def follow(self, orders: dict[int, list[int]]) -> None:
+        """Give each engineer the given jobs in the given order, as far as they fit.
+
+        A job that no longer fits (a window missed, a part gone) stays out, for
+        :meth:`insert_all` to place anew.
+        """
+        for v, jobs in orders.items():
+            route = self.routes[v]
+            for job in jobs:
+                if job in self.where or v not in self.allowed_sets.get(job, ()):
+                    continue
+                for depot, pickup, borrow in self._supply(route, job):
+                    timing = self.time_route(v, depot, [*route.jobs, job])
+                    if timing is None:
+                        continue
+                    self._set_supply(route, depot, pickup, borrow)
+                    route.jobs.append(job)
+                    route.changed()
+                    route.load += self.problem.jobs[job].demand
+                    route.cost = timing.cost
+                    self.where[job] = v
+                    break
 
     def set_neighbours(self, neighbours: dict[int, list[int]]) -> None:
         """Nearest jobs of each job, so insertion also tries the routes passing nearby."""
@@ -218,6 +267,11 @@ class Builder:
                 deadline = problem.jobs[job].sla_deadline
                 if deadline is not None and start > deadline + TIME_EPS:
                     late_cost += (start - deadline) * self.late[job]
+                promise = self.promised.get(job)
+                if promise is not None and (
+                    promise[0] != v or abs(start - promise[1]) > self.tolerance_min + TIME_EPS
+                ):
+                    late_cost += self.change_penalty
             clock = start + self._service(job, depot)
             if job is not None:
                 ends.append(clock)
@@ -321,7 +375,7 @@ class Builder:
         self, job: int
     ) -> tuple[float, _Route, int, int | None, dict[str, int], set[str]] | None:
         """Cheapest feasible (cost increase, route, position, depot, pickup, borrow)."""
-        problem, net = self.problem, self.problem.network
+        net = self.problem.network
         site = net.job_site[job]
         engineers = sorted(
             self.layout.allowed[job], key=lambda v: (self.minutes[net.engineer_start[v]][site], v)
@@ -334,48 +388,59 @@ class Builder:
                     engineers.append(v)
                     offered.add(v)
         best = None
-        demand = problem.jobs[job].demand
         for v in engineers:
-            route = self.routes[v]
-            capacity = problem.engineers[v].capacity
-            if capacity and route.load + demand > capacity:
+            found = self.insertion_into(v, job)
+            if found is not None and (best is None or found[0] < best[0] - 1e-9):
+                best = found
+        return best
+
+    def insertion_into(
+        self, v: int, job: int
+    ) -> tuple[float, _Route, int, int | None, dict[str, int], set[str]] | None:
+        """Cheapest feasible insertion of ``job`` into engineer ``v``'s route, if any."""
+        problem = self.problem
+        site = problem.network.job_site[job]
+        route = self.routes[v]
+        capacity = problem.engineers[v].capacity
+        if capacity and route.load + problem.jobs[job].demand > capacity:
+            return None
+        best = None
+        for depot, pickup, borrow in self._supply(route, job):
+            line = self._timeline(route, depot)
+            if line is None and depot != route.depot and not self.breaks[v]:
+                # The route's own jobs miss a window once this depot is visited
+                # first; one more job only delays them further.
                 continue
-            for depot, pickup, borrow in self._supply(route, job):
-                line = self._timeline(route, depot)
-                if line is None and depot != route.depot and not self.breaks[v]:
-                    # The route's own jobs miss a window once this depot is visited
-                    # first; one more job only delays them further.
-                    continue
-                offset = 0 if depot is None else 1
-                for position in range(len(route.jobs) + 1):
-                    if line is None:
-                        trial = [*route.jobs[:position], job, *route.jobs[position:]]
-                        timing = self.time_route(v, depot, trial)
-                    else:
-                        fits = self._may_fit(route, depot, line.ends, job, position)
-                        if fits is None:
-                            break  # too late here, so later in the day too
-                        if not fits:
-                            continue
-                        # the stops before the new one keep their times: start from there
-                        at = position + offset
-                        state = line.states[at]
-                        stops = [*line.stops[:at], (site, job), *line.stops[at:]]
-                        timing = self._run(
-                            v,
-                            depot,
-                            stops,
-                            at,
-                            state,
-                            line.taken[: state[7]],
-                            line.ends[: state[8]],
-                            None,
-                        )
-                    if timing is None:
+            offset = 0 if depot is None else 1
+            for position in range(len(route.jobs) + 1):
+                if line is None:
+                    trial = [*route.jobs[:position], job, *route.jobs[position:]]
+                    timing = self.time_route(v, depot, trial)
+                else:
+                    fits = self._may_fit(route, depot, line.ends, job, position)
+                    if fits is None:
+                        break  # too late here, so later in the day too
+                    if not fits:
                         continue
-                    delta = timing.cost - route.cost
-                    if best is None or delta < best[0] - 1e-9:
-                        best = (delta, route, position, depot, pickup, borrow)
+                    # the stops before the new one keep their times: start from there
+                    at = position + offset
+                    state = line.states[at]
+                    stops = [*line.stops[:at], (site, job), *line.stops[at:]]
+                    timing = self._run(
+                        v,
+                        depot,
+                        stops,
+                        at,
+                        state,
+                        line.taken[: state[7]],
+                        line.ends[: state[8]],
+                        None,
+                    )
+                if timing is None:
+                    continue
+                delta = timing.cost - route.cost
+                if best is None or delta < best[0] - 1e-9:
+                    best = (delta, route, position, depot, pickup, borrow)
         return best
 
     def _may_fit(
@@ -486,7 +551,8 @@ class Builder:
             for i, j in enumerate(problem.jobs)
             if i not in self.where
         )
-        return left_out + sum(r.cost for r in self.routes)
+        dropped = sum(self.change_penalty for j in self.promised if j not in self.where)
+        return left_out + dropped + sum(r.cost for r in self.routes)
 
     def build(self) -> list[RouteDraft]:
         self.insert_all(sorted(self.layout.jobs, key=self.urgency))
@@ -494,6 +560,53 @@ class Builder:
 
     def drafts(self) -> list[RouteDraft]:
         return [self._draft(r) for r in self.routes if r.jobs]
+
+    def insertion_dropping(
+        self, v: int, job: int, most: int
+    ) -> tuple[float, list[int], int | None, dict[str, int], set[str], list[int]] | None:
+        """Cheapest way into ``v``'s day that gives up the last ``1..most`` jobs of it.
+
+        Returns (cost increase, the new job order, depot, pickup, borrow, jobs
+        given up); the cost counts the given-up jobs' unassigned penalties and
+        broken promises.
+        """
+        route = self.routes[v]
+        problem = self.problem
+        best = None
+        for drop in range(1, min(most, len(route.jobs)) + 1):
+            kept = route.jobs[: len(route.jobs) - drop]
+            given_up = route.jobs[len(route.jobs) - drop :]
+            forfeit = sum(
+                problem.objective.unassigned(problem.jobs[g].priority)
+                + (self.change_penalty if g in self.promised else 0.0)
+                for g in given_up
+            )
+            shorter = _Route(v, list(kept))
+            for depot, pickup, borrow in self._supply(shorter, job):
+                for position in range(len(kept) + 1):
+                    trial = [*kept[:position], job, *kept[position:]]
+                    timing = self.time_route(v, depot, trial)
+                    if timing is None:
+                        continue
+                    delta = timing.cost - route.cost + forfeit
+                    if best is None or delta < best[0] - 1e-9:
+                        best = (delta, trial, depot, pickup, borrow, given_up)
+        return best
+
+    def draft_of(self, route: _Route) -> RouteDraft:
+        """The route as it stands, as a draft (breaks placed as this heuristic takes them)."""
+        return self._draft(route)
+
+    def trial_draft(
+        self,
+        v: int,
+        jobs: list[int],
+        depot: int | None,
+        pickup: dict[str, int],
+        borrow: set[str],
+    ) -> RouteDraft:
+        """A draft of engineer ``v`` serving ``jobs`` after ``depot``, without changing anything."""
+        return self._draft(_Route(v, list(jobs), depot, dict(pickup), set(borrow)))
 
     def _draft(self, route: _Route) -> RouteDraft:
         problem = self.problem

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from dispatch.errors import ProblemError
-from fieldplan import inventory_cli, roads_cli
+from fieldplan import inventory_cli, replan_cli, roads_cli
 from fieldplan.console import err, out
 from fieldplan.files import write_json
 
@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("plan", type=Path)
     plan.set_defaults(handler=_plan)
     chk.set_defaults(handler=lambda a: _check(a.problem, a.plan))
+    replan_cli.register(dispatch)
 
     generate = top.add_parser("generate", help="make realistic instances").add_subparsers(
         dest="command", required=True

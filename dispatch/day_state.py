@@ -1,0 +1,176 @@
+"""The state of the day, for re-planning: what happened since the plan was published.
+
+JSON form (schema ``fieldplan.dispatch.state/1``, documented in docs/dispatch.md)::
+
+    {"schema": "fieldplan.dispatch.state/1",
+     "now": "2026-11-24T10:40:00+08:00",
+     "jobs": {"J3": {"status": "done"},
+              "J7": {"status": "in_progress", "engineer": "E2", "started": "...T10:15:00+08:00"},
+              "J9": {"status": "cancelled"}},
+     "engineers": {"E4": {"unavailable_from": "...T11:00:00+08:00"},
+                   "E5": {"position": {"lat": 31.2, "lon": 121.5}}},
+     "picked_up": {"E2": {"P-100": 1}},
+     "new_jobs": [{... a job in the dispatch contract's form ...}],
+     "disruption": {"change_penalty": 2000, "tolerance_min": 30}}
+
+Jobs not listed have not started. ``picked_up`` may be left out: the depot
+stops the published plan ended by ``now`` are then taken as done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from dispatch.errors import ProblemError, require
+from dispatch.json_io import Obj
+
+if TYPE_CHECKING:
+    from dispatch.problem import Problem
+
+STATE_SCHEMA = "fieldplan.dispatch.state/1"
+#: What breaking a published promise costs by default: about 20 km of travel
+#: (objective units) per job moved or reassigned, so a change must earn its keep.
+DEFAULT_CHANGE_PENALTY = 2000.0
+#: A start moved by up to this many minutes still keeps the promise.
+DEFAULT_TOLERANCE_MIN = 30.0
+
+
+class JobStatus(StrEnum):
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class JobReport:
+    id: str
+    status: JobStatus
+    engineer: str | None = None
+    started: float | None = None
+
+
+@dataclass(frozen=True)
+class EngineerReport:
+    id: str
+    position: dict[str, Any] | None = None  # a contract location, where the engineer is now
+    unavailable_from: float | None = None
+
+
+@dataclass(frozen=True)
+class DayState:
+    now: float
+    jobs: dict[str, JobReport]
+    engineers: dict[str, EngineerReport]
+    picked_up: dict[str, dict[str, int]] | None
+    new_jobs: tuple[dict[str, Any], ...]
+    change_penalty: float = DEFAULT_CHANGE_PENALTY
+    tolerance_min: float = DEFAULT_TOLERANCE_MIN
+
+    def status(self, job_id: str) -> JobStatus | None:
+        report = self.jobs.get(job_id)
+        return None if report is None else report.status
+
+
+def state_from_json(data: object, problem: Problem) -> DayState:
+    """Read and check a state against its problem; errors name the field."""
+    root = Obj(data, "")
+    require(root.string("schema") == STATE_SCHEMA, "schema", f"must be '{STATE_SCHEMA}'")
+    clock = problem.clock
+    now = clock.parse(root.raw("now"), "now")
+    new_jobs = root.array("new_jobs", required=False)
+    new_ids: set[str] = set()
+    for i, raw in enumerate(new_jobs):
+        job = Obj(raw, f"new_jobs[{i}]")
+        jid = job.string("id")
+        require(
+            jid not in problem.job_index, job.at("id"), f"'{jid}' is already a job of the problem"
+        )
+        require(jid not in new_ids, job.at("id"), f"'{jid}' appears twice")
+        new_ids.add(jid)
+    jobs: dict[str, JobReport] = {}
+    if root.has("jobs"):
+        table = root.obj("jobs")
+        for jid in table.data:
+            entry = table.obj(jid)
+            require(jid in problem.job_index, table.at(jid), "is not a job of the problem")
+            raw_status = entry.string("status")
+            try:
+                status = JobStatus(raw_status)
+            except ValueError:
+                known = ", ".join(s.value for s in JobStatus)
+                raise ProblemError(entry.at("status"), f"must be one of {known}") from None
+            engineer = entry.string("engineer") if entry.has("engineer") else None
+            started = (
+                clock.parse(entry.raw("started"), entry.at("started"))
+                if entry.has("started")
+                else None
+            )
+            if status is JobStatus.IN_PROGRESS:
+                require(
+                    engineer is not None, entry.at("engineer"), "is required for a job in progress"
+                )
+                require(
+                    started is not None, entry.at("started"), "is required for a job in progress"
+                )
+                require(started <= now, entry.at("started"), "must not be after now")  # type: ignore[operator]
+            if engineer is not None:
+                require(
+                    engineer in problem.engineer_index,
+                    entry.at("engineer"),
+                    "is not an engineer of the problem",
+                )
+            jobs[jid] = JobReport(jid, status, engineer, started)
+    busy: dict[str, str] = {}
+    for report in jobs.values():
+        if report.status is JobStatus.IN_PROGRESS and report.engineer is not None:
+            require(
+                report.engineer not in busy,
+                f"jobs.{report.id}.engineer",
+                f"{report.engineer} is already on site at {busy.get(report.engineer)}",
+            )
+            busy[report.engineer] = report.id
+    engineers: dict[str, EngineerReport] = {}
+    if root.has("engineers"):
+        table = root.obj("engineers")
+        for eid in table.data:
+            entry = table.obj(eid)
+            require(
+                eid in problem.engineer_index, table.at(eid), "is not an engineer of the problem"
+            )
+            position = entry.obj("position").data if entry.has("position") else None
+            off = (
+                clock.parse(entry.raw("unavailable_from"), entry.at("unavailable_from"))
+                if entry.has("unavailable_from")
+                else None
+            )
+            engineers[eid] = EngineerReport(eid, position, off)
+    picked_up: dict[str, dict[str, int]] | None = None
+    if root.has("picked_up"):
+        table = root.obj("picked_up")
+        picked_up = {}
+        for eid in table.data:
+            require(
+                eid in problem.engineer_index, table.at(eid), "is not an engineer of the problem"
+            )
+            parts = table.counts(eid)
+            for part, units in parts.items():
+                require(units >= 0, f"{table.at(eid)}.{part}", "must be >= 0")
+            picked_up[eid] = parts
+    penalty, tolerance = DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_MIN
+    if root.has("disruption"):
+        rules = root.obj("disruption")
+        penalty = rules.number("change_penalty", DEFAULT_CHANGE_PENALTY)
+        tolerance = rules.number("tolerance_min", DEFAULT_TOLERANCE_MIN)
+        require(penalty >= 0, rules.at("change_penalty"), "must be >= 0")
+        require(tolerance >= 0, rules.at("tolerance_min"), "must be >= 0")
+    return DayState(
+        now=now,
+        jobs=jobs,
+        engineers=engineers,
+        picked_up=picked_up,
+        new_jobs=tuple(new_jobs),
+        change_penalty=penalty,
+        tolerance_min=tolerance,
+    )

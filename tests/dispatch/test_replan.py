@@ -1,0 +1,233 @@
+"""Re-planning during the day and "who should go?", on hand-checkable days."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from dispatch.check import check
+from dispatch.day_state import STATE_SCHEMA, state_from_json
+from dispatch.draft import RouteDraft, Visit
+from dispatch.errors import ProblemError
+from dispatch.evaluate import evaluate
+from dispatch.json_io import problem_from_json
+from dispatch.reasons import StopType
+from dispatch.replan import ChangeKind, replan, who
+from tests.dispatch.builders import at, engineer, job, minutes, problem_dict
+
+
+def _day() -> dict[str, Any]:
+    # E1 at 0 does A (x=30) then B (x=60); E2 at 100 does C (x=90). Anyone can do anything.
+    return problem_dict(
+        [engineer("E1", 0), engineer("E2", 100)],
+        [job("A", 30), job("B", 60), job("C", 90)],
+    )
+
+
+def _published(data: dict[str, Any]):
+    problem = problem_from_json(data)
+    drafts = [
+        RouteDraft("E1", (Visit(StopType.JOB, "A"), Visit(StopType.JOB, "B"))),
+        RouteDraft("E2", (Visit(StopType.JOB, "C"),)),
+    ]
+    plan = evaluate(problem, drafts, [])
+    assert check(problem, plan) == []
+    return problem, plan
+
+
+def _state(problem, **fields: Any):
+    return state_from_json({"schema": STATE_SCHEMA, **fields}, problem)
+
+
+def test_with_no_new_events_a_replan_changes_nothing() -> None:
+    problem, plan = _published(_day())
+    result = replan(problem, plan, _state(problem, now=at("08:00")), time_limit_s=1)
+    assert check(result.problem, result.plan) == []
+    assert result.changes == ()
+    assert result.unchanged == 3
+    before = {o.id: (o.engineer, o.start) for o in plan.jobs}
+    after = {o.id: (o.engineer, o.start) for o in result.plan.jobs}
+    assert after == before
+
+
+def test_done_and_in_progress_work_stays_where_it_is() -> None:
+    # A done; B in progress since 10:00 (ends 11:00); C (E2, due 08:10) not started. Now 10:20.
+    problem, plan = _published(_day())
+    state = _state(
+        problem,
+        now=at("10:20"),
+        jobs={
+            "A": {"status": "done"},
+            "B": {"status": "in_progress", "engineer": "E1", "started": at("10:00")},
+        },
+        new_jobs=[job("D", 70, windows=[{"start": at("11:00"), "end": at("17:00")}])],
+    )
+    result = replan(problem, plan, state, time_limit_s=1)
+    rest = result.problem
+    assert {j.id for j in rest.jobs} == {"C", "D"}
+    e1 = rest.engineers[rest.engineer_index["E1"]]
+    assert e1.shift.start == minutes("11:00")  # free when B ends, at B's site
+    assert (e1.start.x, e1.start.y) == (60, 0)  # type: ignore[union-attr]
+    assert check(rest, result.plan) == []
+    served = {o.id: o for o in result.plan.jobs}
+    assert set(served) == {"C", "D"}  # A and B are in no route any more
+    # D (x=70) goes to E1, 10 min from B's site once B ends: 11:10
+    assert (served["D"].engineer, served["D"].start) == ("E1", minutes("11:10"))
+    # C was due at 08:10 and has not started: it moves later, and says so
+    change = {c.job: c for c in result.changes}["C"]
+    assert change.kind is ChangeKind.MOVED
+    assert change.after_start is not None and change.after_start >= minutes("10:20")
+
+
+def test_an_emergency_only_one_engineer_can_do_goes_to_that_engineer() -> None:
+    data = _day()
+    data["engineers"][1]["skills"] = {"hvac": 2}
+    problem, plan = _published(data)
+    emergency = job("X", 10, priority=1, skills={"hvac": 2}, sla_deadline=at("14:00"))
+    state = _state(problem, now=at("09:00"), jobs={"A": {"status": "done"}}, new_jobs=[emergency])
+    result = replan(problem, plan, state, time_limit_s=1)
+    assert check(result.problem, result.plan) == []
+    served = {o.id: o for o in result.plan.jobs}
+    assert served["X"].engineer == "E2"
+    assert served["X"].sla_met
+    inserted = [c for c in result.changes if c.job == "X"]
+    assert inserted[0].kind is ChangeKind.INSERTED and inserted[0].after_engineer == "E2"
+
+
+def test_a_sick_engineers_jobs_are_handed_over_with_the_reason() -> None:
+    problem, plan = _published(_day())
+    state = _state(problem, now=at("08:00"), engineers={"E1": {"unavailable_from": at("08:00")}})
+    result = replan(problem, plan, state, time_limit_s=1)
+    assert check(result.problem, result.plan) == []
+    by_job = {c.job: c for c in result.changes}
+    for jid in ("A", "B"):
+        change = by_job[jid]
+        assert change.kind is ChangeKind.REASSIGNED
+        assert change.after_engineer == "E2"
+        assert change.reason == "E1 is unavailable from 08:00"
+    assert all(o.engineer == "E2" for o in result.plan.jobs)
+
+
+def test_a_job_nobody_can_take_any_more_is_reported_unassigned_with_a_reason() -> None:
+    data = _day()
+    data["jobs"][1]["windows"] = [{"start": at("08:00"), "end": at("10:30")}]  # B by 10:30
+    data["engineers"][1]["shift"] = {"start": at("08:00"), "end": at("10:00")}  # E2 leaves early
+    problem, plan = _published(data)
+    state = _state(problem, now=at("08:00"), engineers={"E1": {"unavailable_from": at("08:00")}})
+    result = replan(problem, plan, state, time_limit_s=1)
+    assert check(result.problem, result.plan) == []
+    change = {c.job: c for c in result.changes}["B"]
+    assert change.kind is ChangeKind.UNASSIGNED
+    assert change.reason  # the diagnosis of the rest-of-day problem
+
+
+def test_who_ranks_the_nearest_engineer_first_and_a_full_replan_agrees() -> None:
+    problem, plan = _published(_day())
+    new = job("X", 95, priority=1, sla_deadline=at("12:00"))
+    ranking = who(problem, plan, new, top=2)
+    assert [c.engineer for c in ranking] == ["E2", "E1"]
+    first, second = ranking
+    # E2 takes X after C, on the way home (100 -> 90 -> 95 -> 100): no extra km, C keeps its time
+    assert first.sla_met and first.extra_km == pytest.approx(0.0)
+    assert first.start == minutes("09:15") and first.displaced == ()
+    # E1 after B: 60 -> 95 -> 0 instead of 60 -> 0
+    assert second.extra_km == pytest.approx(70.0) and second.cost > first.cost
+    state = _state(problem, now=at("08:00"), new_jobs=[new])
+    result = replan(problem, plan, state, time_limit_s=1)
+    assert {o.id: o.engineer for o in result.plan.jobs}["X"] == first.engineer
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"now": "soon"}, "now"),
+        ({"now": at("09:00"), "jobs": {"Z": {"status": "done"}}}, "jobs.Z"),
+        ({"now": at("09:00"), "jobs": {"A": {"status": "half"}}}, "jobs.A.status"),
+        ({"now": at("09:00"), "jobs": {"A": {"status": "in_progress"}}}, "jobs.A.engineer"),
+        ({"now": at("09:00"), "engineers": {"E9": {}}}, "engineers.E9"),
+        ({"now": at("09:00"), "new_jobs": [job("A", 5)]}, "new_jobs[0].id"),
+        ({"now": at("09:00"), "disruption": {"change_penalty": -1}}, "disruption.change_penalty"),
+    ],
+)
+def test_bad_state_names_the_field(fields: dict[str, Any], path: str) -> None:
+    problem, _plan = _published(_day())
+    with pytest.raises(ProblemError) as caught:
+        _state(problem, **fields)
+    assert caught.value.path == path
+
+
+def test_a_bad_new_job_is_named_under_new_jobs() -> None:
+    problem, plan = _published(_day())
+    bad = job("X", 5, duration_min=-5)
+    state = _state(problem, now=at("09:00"), new_jobs=[bad])
+    with pytest.raises(ProblemError) as caught:
+        replan(problem, plan, state, time_limit_s=1)
+    assert caught.value.path.startswith("new_jobs[X]")
+
+
+def test_who_on_a_full_day_names_the_job_that_would_have_to_go() -> None:
+    # E1 works 08:00-12:00: A 08:30-09:30, B 10:00-11:00, home at 12:00; no room for X.
+    data = problem_dict(
+        [engineer("E1", 0, shift={"start": at("08:00"), "end": at("12:00")})],
+        [job("A", 30), job("B", 60)],
+    )
+    problem = problem_from_json(data)
+    drafts = [RouteDraft("E1", (Visit(StopType.JOB, "A"), Visit(StopType.JOB, "B")))]
+    plan = evaluate(problem, drafts, [])
+    assert check(problem, plan) == []
+    ranking = who(problem, plan, job("X", 10, priority=1, sla_deadline=at("10:00")))
+    assert len(ranking) == 1
+    choice = ranking[0]
+    assert choice.engineer == "E1" and choice.displaced == ("B",)
+    assert choice.sla_met and choice.start == minutes("09:50")  # after A, 20 min away
+    # B's unassigned penalty (priority 2: 20,000) and broken promise (2,000), less the
+    # 60 km saved (0-30-10-0 instead of 0-30-60-0)
+    assert choice.extra_km == pytest.approx(-60.0)
+    assert choice.cost == pytest.approx(20_000 + 2_000 - 60)
+
+
+def test_replan_and_who_commands_write_and_print(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from dispatch.plan_io import plan_to_json
+    from fieldplan.cli import main
+
+    data = _day()
+    problem, plan = _published(data)
+    (tmp_path / "day.json").write_text(json.dumps(data))
+    (tmp_path / "plan.json").write_text(json.dumps(plan_to_json(plan, problem.clock)))
+    state = {
+        "schema": STATE_SCHEMA,
+        "now": at("09:00"),
+        "jobs": {"A": {"status": "in_progress", "engineer": "E1", "started": at("08:30")}},
+        "engineers": {"E2": {"unavailable_from": at("09:00")}},
+    }
+    (tmp_path / "state.json").write_text(json.dumps(state))
+    new_job = job("X", 40, priority=1, sla_deadline=at("12:00"))
+    (tmp_path / "job.json").write_text(json.dumps(new_job))
+    code = main(
+        [
+            "dispatch", "replan", str(tmp_path / "day.json"), str(tmp_path / "plan.json"),
+            str(tmp_path / "state.json"), "-o", str(tmp_path / "new.json"), "--time-limit", "1",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    written = json.loads((tmp_path / "new.json").read_text())
+    assert written["schema"] == "fieldplan.dispatch.plan/1"
+    changed = {c["job"]: c for c in written["changes"]["changed"]}
+    assert changed["C"]["kind"] == "reassigned"
+    assert changed["C"]["before"] == {"engineer": "E2", "start": at("08:10")}
+    assert changed["C"]["reason"] == "E2 is unavailable from 09:00"
+    rest = problem_from_json(json.loads((tmp_path / "new-problem.json").read_text()))
+    assert {j.id for j in rest.jobs} == {"B", "C"}
+    code = main(
+        [
+            "dispatch",
+            "who",
+            str(tmp_path / "day.json"),
+            str(tmp_path / "plan.json"),
+            str(tmp_path / "job.json"),
+        ]
+    )
+    assert code == 0
+    assert "who should go to X?" in capsys.readouterr().out
