@@ -20,10 +20,11 @@ and why.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from dispatch.check import check
 from dispatch.construct import Builder
 from dispatch.day_state import (
     DEFAULT_CHANGE_PENALTY,
@@ -32,6 +33,7 @@ from dispatch.day_state import (
     JobStatus,
 )
 from dispatch.diagnose import diagnose
+from dispatch.draft import RouteDraft, Visit
 from dispatch.errors import ProblemError
 from dispatch.evaluate import evaluate, schedule
 from dispatch.improve import improve
@@ -296,6 +298,72 @@ def _load_residual(data: dict[str, Any], state: DayState) -> Problem:
 # -------------------------------------------------------------- replan --
 
 
+def _kept_routes(
+    rest: Problem, plan: Plan, state: DayState, every: bool = False
+) -> dict[str, RouteDraft]:
+    """The rest of published routes that visit a depot after a job, kept as they are
+    (with ``every``, the rest of every published route).
+
+    The search sends an engineer to a depot only at the start of their day; a
+    published route with a pickup later on cannot be followed by it, and
+    rebuilding it would move every job after the pickup for nothing.
+    """
+    out: dict[str, RouteDraft] = {}
+    for route in plan.routes:
+        report = state.engineers.get(route.engineer)
+        if route.engineer not in rest.engineer_index or (
+            report is not None and report.unavailable_from is not None
+        ):
+            continue
+        visits: list[Visit] = []
+        breaks_left = 0
+        for stop in route.stops:
+            if stop.type is StopType.JOB:
+                if state.status(str(stop.id)) is None and str(stop.id) in rest.job_index:
+                    visits.append(Visit(StopType.JOB, str(stop.id)))
+            elif stop.type is StopType.DEPOT:
+                if stop.end > state.now:
+                    visits.append(
+                        Visit(StopType.DEPOT, str(stop.id), dict(stop.pickup), stop.borrow)
+                    )
+            elif stop.start >= state.now:
+                visits.append(Visit(StopType.BREAK, breaks_left))
+                breaks_left += 1
+        located = [v.type for v in visits if v.type is not StopType.BREAK]
+        depots = [k for k, kind in enumerate(located) if kind is StopType.DEPOT]
+        if every or any(k > 0 for k in depots):
+            out[route.engineer] = RouteDraft(route.engineer, tuple(visits))
+    return out
+
+
+def _nothing_happened(plan: Plan, state: DayState) -> bool:
+    """Whether the day went exactly as published: no new, cancelled or late work,
+    nobody off sick or elsewhere, every job done or started when the plan said."""
+    if state.new_jobs or state.picked_up is not None or state.engineers:
+        return False
+    now = state.now
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.type is not StopType.JOB:
+                continue
+            report = state.jobs.get(str(stop.id))
+            if stop.end <= now:
+                expected = JobStatus.DONE
+            elif stop.start <= now:
+                expected = JobStatus.IN_PROGRESS
+            else:
+                expected = None
+            got = None if report is None else report.status
+            if got is not expected:
+                return False
+            if got is JobStatus.IN_PROGRESS and (
+                report is None or report.started is None or abs(report.started - stop.start) > 1e-6
+            ):
+                return False
+    listed = {str(s.id) for r in plan.routes for s in r.stops if s.type is StopType.JOB}
+    return all(jid in listed for jid in state.jobs)
+
+
 def replan(
     problem: Problem,
     plan: Plan,
@@ -307,36 +375,26 @@ def replan(
     began = time.monotonic()
     data = residual_problem(problem, plan, state)
     rest = _load_residual(data, state)
-    layout = plan_layout(rest)
-    builder = Builder(rest, layout)
-    promised: dict[int, tuple[int, float]] = {}
-    orders: dict[int, list[int]] = {}
-    for route in plan.routes:
-        if route.engineer not in rest.engineer_index:
-            continue
-        v = rest.engineer_index[route.engineer]
-        for stop in route.stops:
-            if stop.type is StopType.JOB and str(stop.id) in rest.job_index:
-                j = rest.job_index[str(stop.id)]
-                promised[j] = (v, stop.start)
-                orders.setdefault(v, []).append(j)
-    builder.keep_promises(promised, state.change_penalty, state.tolerance_min)
-    builder.count_idle_routes()
-    builder.follow(orders)
-    builder.insert_all(
-        sorted((j for j in layout.jobs if j not in builder.where), key=builder.urgency)
-    )
-    deadline = began + SEARCH_SHARE * time_limit_s
-    steps = improve(builder, seed, deadline=deadline) if time.monotonic() < deadline else 0
-    drafts = trim(rest, builder.drafts())
-    routes = [schedule(rest, d) for d in drafts]
-    served = {j for r in routes for j in r.job_ids}
-    unassigned = diagnose(rest, routes, [j.id for j in rest.jobs if j.id not in served])
-    new_plan = evaluate(
-        rest,
-        drafts,
-        unassigned,
-        SolverInfo(
+    new_plan, steps = None, 0
+    if _nothing_happened(plan, state):
+        # The published plan still holds: keep it exactly, if it is valid as it stands.
+        same = _kept_routes(rest, plan, state, every=True)
+        drafts = trim(rest, list(same.values()))
+        routes = [schedule(rest, d) for d in drafts]
+        served = {j for r in routes for j in r.job_ids}
+        left = [j.id for j in rest.jobs if j.id not in served]
+        candidate = evaluate(rest, drafts, diagnose(rest, routes, left))
+        if not check(rest, candidate):
+            new_plan = candidate
+    kept = _kept_routes(rest, plan, state)
+    if new_plan is None:
+        new_plan, steps = _search(rest, plan, state, kept, began, time_limit_s, seed)
+    if kept and check(rest, new_plan):
+        # a kept route no longer holds (its stock or times moved): search them too
+        new_plan, steps = _search(rest, plan, state, {}, began, time_limit_s, seed)
+    new_plan = replace(
+        new_plan,
+        solver=SolverInfo(
             engine="replan",
             time_limit_s=time_limit_s,
             seed=seed,
@@ -347,6 +405,62 @@ def replan(
     )
     changes, unchanged = _changes(problem, plan, state, new_plan)
     return Replan(data, rest, new_plan, tuple(changes), unchanged)
+
+
+def _search(
+    rest: Problem,
+    plan: Plan,
+    state: DayState,
+    kept: dict[str, RouteDraft],
+    began: float,
+    time_limit_s: float,
+    seed: int,
+) -> tuple[Plan, int]:
+    """Search the rest of the day around the kept routes; the plan and steps taken."""
+    layout = plan_layout(rest)
+    kept_engineers = {rest.engineer_index[e] for e in kept}
+    kept_jobs = {rest.job_index[j] for d in kept.values() for j in d.job_ids}
+    if kept:
+        layout.jobs = [j for j in layout.jobs if j not in kept_jobs]
+        layout.allowed = {
+            j: [v for v in who if v not in kept_engineers]
+            for j, who in layout.allowed.items()
+            if j not in kept_jobs
+        }
+        layout.jobs = [j for j in layout.jobs if layout.allowed.get(j)]
+    builder = Builder(rest, layout)
+    for draft in kept.values():
+        for visit in draft.visits:
+            if visit.type is StopType.DEPOT:
+                stock = builder.stock[rest.depot_index[str(visit.ref)]]
+                for part, units in visit.pickup.items():
+                    stock[part] = stock.get(part, 0) - units
+    promised: dict[int, tuple[int, float]] = {}
+    orders: dict[int, list[int]] = {}
+    for route in plan.routes:
+        if route.engineer not in rest.engineer_index or route.engineer in kept:
+            continue
+        v = rest.engineer_index[route.engineer]
+        for stop in route.stops:
+            if stop.type is StopType.JOB and str(stop.id) in rest.job_index:
+                j = rest.job_index[str(stop.id)]
+                promised[j] = (v, stop.start)
+                orders.setdefault(v, []).append(j)
+    builder.keep_promises(promised, state.change_penalty, state.tolerance_min)
+    builder.count_idle_routes()
+    for v in kept_engineers:
+        builder.routes[v].cost = 0.0  # not searched
+    builder.follow(orders)
+    builder.insert_all(
+        sorted((j for j in layout.jobs if j not in builder.where), key=builder.urgency)
+    )
+    deadline = began + SEARCH_SHARE * time_limit_s
+    steps = improve(builder, seed, deadline=deadline) if time.monotonic() < deadline else 0
+    drafts = trim(rest, [*builder.drafts(), *kept.values()])
+    routes = [schedule(rest, d) for d in drafts]
+    served = {j for r in routes for j in r.job_ids}
+    unassigned = diagnose(rest, routes, [j.id for j in rest.jobs if j.id not in served])
+    return evaluate(rest, drafts, unassigned), steps
 
 
 def _changes(

@@ -231,3 +231,32 @@ def test_replan_and_who_commands_write_and_print(tmp_path, capsys) -> None:  # t
     )
     assert code == 0
     assert "who should go to X?" in capsys.readouterr().out
+
+
+def test_a_generated_day_at_half_past_ten_with_no_news_keeps_its_plan() -> None:
+    from dispatch.model import SolveOptions
+    from dispatch.solve import solve
+    from scenarios.generate import generate_dispatch
+
+    data = generate_dispatch(8, 30, seed=3)
+    problem = problem_from_json(data)
+    plan = solve(problem, SolveOptions(time_limit_s=5, solution_limit=50))
+    now = problem.clock.parse(
+        data["horizon"]["start"][:10] + "T10:30:00" + data["horizon"]["start"][19:], "now"
+    )
+    jobs: dict[str, Any] = {}
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.type is StopType.JOB and stop.end <= now:
+                jobs[str(stop.id)] = {"status": "done"}
+            elif stop.type is StopType.JOB and stop.start <= now:
+                jobs[str(stop.id)] = {
+                    "status": "in_progress",
+                    "engineer": route.engineer,
+                    "started": problem.clock.format(stop.start),
+                }
+    state = _state(problem, now=problem.clock.format(now), jobs=jobs)
+    result = replan(problem, plan, state, time_limit_s=1)
+    assert check(result.problem, result.plan) == []
+    assert result.changes == ()
+    assert result.unchanged == sum(1 for o in plan.jobs if o.id not in jobs)
