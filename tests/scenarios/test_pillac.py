@@ -15,7 +15,9 @@ from dispatch.check import check
 from dispatch.draft import RouteDraft, Visit
 from dispatch.evaluate import evaluate
 from dispatch.json_io import problem_from_json
+from dispatch.model import SolveOptions
 from dispatch.reasons import StopType
+from dispatch.solve import solve
 from scenarios.pillac import (
     DEPOT_ID,
     PillacInstance,
@@ -101,3 +103,27 @@ def test_best_known_routes_are_valid_and_cost_the_published_duration(name: str) 
     assert check(problem, plan) == []
     assert plan.kpis.assigned == 100
     assert plan.kpis.cost["working"] == pytest.approx(bks(name), abs=0.01)
+
+
+@pytest.mark.parametrize("name", ["C201", "RC101"])
+def test_solved_plans_are_valid_leave_late_and_detour_only_when_needed(name: str) -> None:
+    inst = read_pillac(name)
+    problem = problem_from_json(pillac_to_problem(inst))
+    plan = solve(problem, SolveOptions(time_limit_s=4, seed=0))
+    assert check(problem, plan) == []
+    assert plan.kpis.assigned == 100
+    techs = {technician_id(t.id): t for t in inst.technicians}
+    needs = {request_id(r.id): r for r in inst.requests}
+    for route in plan.routes:
+        first = route.stops[0]
+        assert first.arrival == pytest.approx(first.start)  # no wait before the first stop
+        detours = [s for s in route.stops if s.type is StopType.DEPOT]
+        assert len(detours) <= 1
+        if detours:
+            tech = techs[route.engineer]
+            jobs = [needs[j] for j in route.job_ids]
+            lacks_tool = any(r.tools - tech.tools for r in jobs)
+            short = any(
+                sum(r.parts[k] for r in jobs) > tech.parts[k] for k in range(inst.part_types)
+            )
+            assert lacks_tool or short, f"{route.engineer} detours to the depot for nothing"
