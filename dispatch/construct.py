@@ -289,17 +289,8 @@ class Builder:
         """Latest start at a stop that keeps its window, depot hours and SLA deadline."""
         if job is None:
             assert depot is not None
-            d = self.problem.depots[depot]
-            return d.hours.end - d.pickup_min
-        spec = self.problem.jobs[job]
-        latest = start
-        for window in spec.windows:
-            if window.start - TIME_EPS <= start <= window.end + TIME_EPS:
-                latest = window.end
-                break
-        if spec.sla_deadline is not None:
-            latest = min(latest, max(spec.sla_deadline, start))
-        return latest
+            return self.problem.depots[depot].latest_pickup
+        return self.problem.jobs[job].latest_start(start)
 
     def _start(self, ready: float, job: int | None, depot: int | None) -> float | None:
         """Service start at a stop reached at ``ready``; None if no window is left."""

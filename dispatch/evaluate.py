@@ -59,17 +59,8 @@ def _break_order(problem: Problem, draft: RouteDraft) -> list[Break]:
 def _latest_start(problem: Problem, stop: Stop) -> float:
     """Latest start of ``stop`` that keeps it inside its window, hours and SLA deadline."""
     if stop.type is StopType.DEPOT:
-        depot = problem.depots[problem.depot_index[str(stop.id)]]
-        return depot.hours.end - depot.pickup_min
-    job = problem.jobs[problem.job_index[str(stop.id)]]
-    latest = stop.start
-    for window in job.windows:
-        if window.start - TIME_EPS <= stop.start <= window.end + TIME_EPS:
-            latest = window.end
-            break
-    if job.sla_deadline is not None:
-        latest = min(latest, max(job.sla_deadline, stop.start))
-    return latest
+        return problem.depots[problem.depot_index[str(stop.id)]].latest_pickup
+    return problem.jobs[problem.job_index[str(stop.id)]].latest_start(stop.start)
 
 
 def _departure_slack(problem: Problem, route: Route, breaks: list[Break]) -> float:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from dispatch.errors import require
+from dispatch.units import TIME_EPS
 
 JOB_KINDS = ("emergency", "normal", "preventive", "installation", "follow_up")
 
@@ -149,6 +150,18 @@ class Job:
         _check_counts(self.parts, f"{path}.parts", 0)
         require(self.demand >= 0, f"{path}.demand", "must be >= 0")
 
+    def latest_start(self, start: float) -> float:
+        """How late service begun at ``start`` could begin instead: within the same
+        window, and no later than the SLA deadline if ``start`` meets it."""
+        latest = start
+        for window in self.windows:
+            if window.start - TIME_EPS <= start <= window.end + TIME_EPS:
+                latest = window.end
+                break
+        if self.sla_deadline is not None:
+            latest = min(latest, max(self.sla_deadline, start))
+        return latest
+
 
 @dataclass(frozen=True, slots=True)
 class Depot:
@@ -173,6 +186,11 @@ class Depot:
             "must be at least pickup_min long",
         )
         _check_counts(self.stock, f"{path}.stock", 0)
+
+    @property
+    def latest_pickup(self) -> float:
+        """The latest start of a pickup that ends within the opening hours."""
+        return self.hours.end - self.pickup_min
 
 
 @dataclass(frozen=True, slots=True)

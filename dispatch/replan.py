@@ -32,18 +32,19 @@ from dispatch.day_state import (
     DayState,
     JobStatus,
 )
-from dispatch.diagnose import diagnose
 from dispatch.draft import RouteDraft, Visit
 from dispatch.errors import ProblemError
-from dispatch.evaluate import evaluate, schedule
+from dispatch.evaluate import schedule
 from dispatch.improve import improve
 from dispatch.json_io import problem_from_json, problem_to_json
 from dispatch.layout import plan_layout
-from dispatch.pickups import trim
 from dispatch.plan import SolverInfo
 from dispatch.reasons import StopType
+from dispatch.solve import plan_from_drafts
 
 if TYPE_CHECKING:
+    from collections.abc import Container, Mapping
+
     from dispatch.plan import Plan, Route, Stop
     from dispatch.problem import Problem
 
@@ -86,37 +87,19 @@ class Replan:
 # ------------------------------------------------------------ residual --
 
 
-def _pickups_done(problem: Problem, plan: Plan, state: DayState) -> dict[str, dict[str, int]]:
-    if state.picked_up is not None:
-        return state.picked_up
-    done: dict[str, dict[str, int]] = {}
-    for route in plan.routes:
-        for stop in route.stops:
-            if stop.type is StopType.DEPOT and stop.end <= state.now:
-                mine = done.setdefault(route.engineer, {})
-                for part, units in stop.pickup.items():
-                    mine[part] = mine.get(part, 0) + units
-    return done
+def _depot_stops_done(plan: Plan, now: float) -> list[tuple[str, Stop]]:
+    """(engineer, stop) of each published depot stop that ended by ``now``."""
+    return [
+        (route.engineer, stop)
+        for route in plan.routes
+        for stop in route.stops
+        if stop.type is StopType.DEPOT and stop.end <= now
+    ]
 
 
-def _borrowed(plan: Plan, now: float) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for route in plan.routes:
-        for stop in route.stops:
-            if stop.type is StopType.DEPOT and stop.end <= now:
-                out.setdefault(route.engineer, set()).update(stop.borrow)
-    return out
-
-
-def _depot_draws(plan: Plan, now: float) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {}
-    for route in plan.routes:
-        for stop in route.stops:
-            if stop.type is StopType.DEPOT and stop.end <= now and stop.id is not None:
-                mine = out.setdefault(stop.id, {})
-                for part, units in stop.pickup.items():
-                    mine[part] = mine.get(part, 0) + units
-    return out
+def _add(into: dict[str, int], parts: Mapping[str, int]) -> None:
+    for part, units in parts.items():
+        into[part] = into.get(part, 0) + units
 
 
 def _breaks_taken(plan: Plan, now: float) -> dict[str, int]:
@@ -171,8 +154,23 @@ def residual_problem(problem: Problem, plan: Plan, state: DayState) -> dict[str,
     fmt = problem.clock.format
     now = state.now
     route_of = {r.engineer: r for r in plan.routes}
-    picked = _pickups_done(problem, plan, state)
-    borrowed = _borrowed(plan, now)
+    # What the depot stops done so far put in the vans and took from the depots;
+    # reported pickups replace the plan's, drawn from the depot it sent them to.
+    picked: dict[str, dict[str, int]] = {} if state.picked_up is None else state.picked_up
+    draws: dict[str, dict[str, int]] = {}
+    borrowed: dict[str, set[str]] = {}
+    for engineer, stop in _depot_stops_done(plan, now):
+        borrowed.setdefault(engineer, set()).update(stop.borrow)
+        if state.picked_up is None:
+            _add(picked.setdefault(engineer, {}), stop.pickup)
+            _add(draws.setdefault(str(stop.id), {}), stop.pickup)
+    for engineer, parts in (state.picked_up or {}).items():
+        route = route_of.get(engineer)
+        depot = next(
+            (s.id for s in (route.stops if route else ()) if s.type is StopType.DEPOT), None
+        )
+        if depot is not None:
+            _add(draws.setdefault(depot, {}), parts)
     taken = _breaks_taken(plan, now)
     engineers = []
     for e, raw in zip(problem.engineers, data["engineers"], strict=True):
@@ -198,20 +196,17 @@ def residual_problem(problem: Problem, plan: Plan, state: DayState) -> dict[str,
             latest = min(latest, report.unavailable_from)
         start_time = min(start_time, max(latest, e.shift.start))
         shift_end = max(min(e.shift.end, latest), start_time)
+        # parts used by the jobs done or under way: this engineer's, and the done
+        # jobs reported without an engineer that the plan gave them
+        planned = set(route_of[e.id].job_ids) if e.id in route_of else set()
         used: dict[str, int] = {}
         for r in state.jobs.values():
-            if r.status in (JobStatus.DONE, JobStatus.IN_PROGRESS) and r.engineer == e.id:
-                for part, units in problem.jobs[problem.job_index[r.id]].parts.items():
-                    used[part] = used.get(part, 0) + units
-        for r in state.jobs.values():  # done jobs reported without an engineer: the plan's
-            if r.status is JobStatus.DONE and r.engineer is None:
-                route = route_of.get(e.id)
-                if route is not None and r.id in route.job_ids:
-                    for part, units in problem.jobs[problem.job_index[r.id]].parts.items():
-                        used[part] = used.get(part, 0) + units
+            if r.status is not JobStatus.CANCELLED and (
+                r.engineer == e.id or (r.engineer is None and r.id in planned)
+            ):
+                _add(used, problem.jobs[problem.job_index[r.id]].parts)
         van = dict(e.van_stock)
-        for part, units in picked.get(e.id, {}).items():
-            van[part] = van.get(part, 0) + units
+        _add(van, picked.get(e.id, {}))
         van = {p: max(0, q - used.get(p, 0)) for p, q in van.items()}
         by_time = sorted(e.breaks, key=lambda b: b.earliest)[taken.get(e.id, 0) :]
         breaks = [
@@ -234,23 +229,7 @@ def residual_problem(problem: Problem, plan: Plan, state: DayState) -> dict[str,
                 "tools": sorted(set(raw["tools"]) | borrowed.get(e.id, set())),
             }
         )
-    gone = {
-        jid
-        for jid, r in state.jobs.items()
-        if r.status in (JobStatus.DONE, JobStatus.IN_PROGRESS, JobStatus.CANCELLED)
-    }
-    draws = _depot_draws(plan, now) if state.picked_up is None else {}
-    if state.picked_up is not None:
-        # reported pickups: drawn from the depot the published plan sent them to
-        for eid, parts in state.picked_up.items():
-            route = route_of.get(eid)
-            depot = next(
-                (s.id for s in (route.stops if route else ()) if s.type is StopType.DEPOT), None
-            )
-            if depot is not None:
-                mine = draws.setdefault(depot, {})
-                for part, units in parts.items():
-                    mine[part] = mine.get(part, 0) + units
+    gone = set(state.jobs)  # done, in progress or cancelled: every status a report has
     depots = [
         {
             **raw,
@@ -364,6 +343,25 @@ def _nothing_happened(plan: Plan, state: DayState) -> bool:
     return all(jid in listed for jid in state.jobs)
 
 
+def _published(
+    day: Problem, plan: Plan, skip: Container[str] = ()
+) -> tuple[dict[int, list[int]], dict[int, tuple[int, float]]]:
+    """Each engineer's published jobs still in ``day``, in order, and the promise of
+    each (engineer, start), by ``day``'s indices; engineers in ``skip`` left out."""
+    orders: dict[int, list[int]] = {}
+    promised: dict[int, tuple[int, float]] = {}
+    for route in plan.routes:
+        if route.engineer not in day.engineer_index or route.engineer in skip:
+            continue
+        v = day.engineer_index[route.engineer]
+        for stop in route.stops:
+            if stop.type is StopType.JOB and str(stop.id) in day.job_index:
+                j = day.job_index[str(stop.id)]
+                promised[j] = (v, stop.start)
+                orders.setdefault(v, []).append(j)
+    return orders, promised
+
+
 def replan(
     problem: Problem,
     plan: Plan,
@@ -379,11 +377,7 @@ def replan(
     if _nothing_happened(plan, state):
         # The published plan still holds: keep it exactly, if it is valid as it stands.
         same = _kept_routes(rest, plan, state, every=True)
-        drafts = trim(rest, list(same.values()))
-        routes = [schedule(rest, d) for d in drafts]
-        served = {j for r in routes for j in r.job_ids}
-        left = [j.id for j in rest.jobs if j.id not in served]
-        candidate = evaluate(rest, drafts, diagnose(rest, routes, left))
+        candidate = plan_from_drafts(rest, list(same.values()))
         if not check(rest, candidate):
             new_plan = candidate
     kept = _kept_routes(rest, plan, state)
@@ -435,17 +429,7 @@ def _search(
                 stock = builder.stock[rest.depot_index[str(visit.ref)]]
                 for part, units in visit.pickup.items():
                     stock[part] = stock.get(part, 0) - units
-    promised: dict[int, tuple[int, float]] = {}
-    orders: dict[int, list[int]] = {}
-    for route in plan.routes:
-        if route.engineer not in rest.engineer_index or route.engineer in kept:
-            continue
-        v = rest.engineer_index[route.engineer]
-        for stop in route.stops:
-            if stop.type is StopType.JOB and str(stop.id) in rest.job_index:
-                j = rest.job_index[str(stop.id)]
-                promised[j] = (v, stop.start)
-                orders.setdefault(v, []).append(j)
+    orders, promised = _published(rest, plan, skip=kept)
     builder.keep_promises(promised, state.change_penalty, state.tolerance_min)
     builder.count_idle_routes()
     for v in kept_engineers:
@@ -456,11 +440,7 @@ def _search(
     )
     deadline = began + SEARCH_SHARE * time_limit_s
     steps = improve(builder, seed, deadline=deadline) if time.monotonic() < deadline else 0
-    drafts = trim(rest, [*builder.drafts(), *kept.values()])
-    routes = [schedule(rest, d) for d in drafts]
-    served = {j for r in routes for j in r.job_ids}
-    unassigned = diagnose(rest, routes, [j.id for j in rest.jobs if j.id not in served])
-    return evaluate(rest, drafts, unassigned), steps
+    return plan_from_drafts(rest, [*builder.drafts(), *kept.values()]), steps
 
 
 def _changes(
@@ -612,15 +592,7 @@ def who(
         raise
     layout = plan_layout(day)
     builder = Builder(day, layout)
-    orders: dict[int, list[int]] = {}
-    promised: dict[int, tuple[int, float]] = {}
-    for route in plan.routes:
-        if route.engineer in day.engineer_index:
-            v = day.engineer_index[route.engineer]
-            orders[v] = [day.job_index[j] for j in route.job_ids if j in day.job_index]
-            for stop in route.stops:
-                if stop.type is StopType.JOB and str(stop.id) in day.job_index:
-                    promised[day.job_index[str(stop.id)]] = (v, stop.start)
+    orders, promised = _published(day, plan)
     # Displacing a job the engineer's day already promised costs as in a re-plan.
     builder.keep_promises(promised, penalty, tolerance)
     if state is not None:

@@ -99,14 +99,21 @@ def solve(
     return plan
 
 
-def _plan_from(problem: Problem, found: Sequence[RouteDraft], info: SolverInfo, began: float) -> Plan:
+def _plan_from(
+    problem: Problem, found: Sequence[RouteDraft], info: SolverInfo, began: float
+) -> Plan:
+    plan = plan_from_drafts(problem, found)
+    return replace(plan, solver=replace(info, wall_s=time.monotonic() - began))
+
+
+def plan_from_drafts(problem: Problem, found: Sequence[RouteDraft]) -> Plan:
     """Trim pickups, time the routes, diagnose the unserved jobs, recompute every figure."""
     drafts = trim(problem, found)
     routes = [schedule(problem, d) for d in drafts if d.job_ids]
     served = {job_id for r in routes for job_id in r.job_ids}
     unserved = [j.id for j in problem.jobs if j.id not in served]
     unassigned = diagnose(problem, routes, unserved)
-    return evaluate(problem, drafts, unassigned, replace(info, wall_s=time.monotonic() - began))
+    return evaluate(problem, drafts, unassigned)
 
 
 def choose_engine(problem: Problem, wanted: Engine) -> Engine:
