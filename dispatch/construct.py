@@ -149,12 +149,7 @@ class Builder:
                     timing = self.time_route(v, depot, [*route.jobs, job])
                     if timing is None:
                         continue
-                    self._set_supply(route, depot, pickup, borrow)
-                    route.jobs.append(job)
-                    route.changed()
-                    route.load += self.problem.jobs[job].demand
-                    route.cost = timing.cost
-                    self.where[job] = v
+                    self._place(job, route, len(route.jobs), depot, pickup, borrow, timing.cost)
                     break
 
     def set_neighbours(self, neighbours: dict[int, list[int]]) -> None:
@@ -488,12 +483,25 @@ class Builder:
             delta, route, position, depot, pickup, borrow = found
             if delta >= problem.objective.unassigned(problem.jobs[job].priority):
                 continue
-            self._set_supply(route, depot, pickup, borrow)
-            route.jobs.insert(position, job)
-            route.changed()
-            route.load += problem.jobs[job].demand
-            route.cost += delta
-            self.where[job] = route.v
+            self._place(job, route, position, depot, pickup, borrow, route.cost + delta)
+
+    def _place(
+        self,
+        job: int,
+        route: _Route,
+        position: int,
+        depot: int | None,
+        pickup: dict[str, int],
+        borrow: set[str],
+        cost: float,
+    ) -> None:
+        """Put ``job`` into ``route`` at ``position`` with that supply; the route then costs ``cost``."""
+        self._set_supply(route, depot, pickup, borrow)
+        route.jobs.insert(position, job)
+        route.changed()
+        route.load += self.problem.jobs[job].demand
+        route.cost = cost
+        self.where[job] = route.v
 
     def _set_supply(
         self, route: _Route, depot: int | None, pickup: dict[str, int], borrow: set[str]
