@@ -23,7 +23,7 @@ demo-roads: osrm-install
 test: install lint pytest
 
 lint: install
-	$(BIN)/ruff check dispatch inventory scenarios fieldplan tests benchmarks
+	$(BIN)/ruff check dispatch inventory scenarios fieldplan api tests benchmarks
 	$(BIN)/mypy
 
 pytest: install osrm-install

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from dispatch.errors import ProblemError
-from fieldplan import inventory_cli, replan_cli, roads_cli
+from fieldplan import inventory_cli, replan_cli, roads_cli, service_cli
 from fieldplan.console import err, out
 from fieldplan.files import write_json
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from dispatch.problem import Problem
 
 # Areas that add their own subcommands: each has register(top, generate).
-EXTENSIONS: tuple[ModuleType, ...] = (roads_cli, inventory_cli)
+EXTENSIONS: tuple[ModuleType, ...] = (roads_cli, inventory_cli, service_cli)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,9 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("-o", "--output", type=Path, required=True)
     gen.set_defaults(handler=_generate)
 
-    demo = top.add_parser("demo", help="generate a day, plan it, check it and print the summary")
-    demo.add_argument("--engineers", type=int, default=10)
-    demo.add_argument("--jobs", type=int, default=45)
+    demo = top.add_parser(
+        "demo",
+        help="the service on a demo region: store it, plan and publish today, serve "
+        "(--console: plan a generated day in the terminal only)",
+    )
+    demo.add_argument("--console", action="store_true", help="no service: generate, plan, check, print")
+    demo.add_argument("--no-serve", action="store_true", help="prepare the demo database and stop")
+    demo.add_argument("--engineers", type=int, default=None, help="default 50 (console: 10)")
+    demo.add_argument("--jobs", type=int, default=None, help="default 220 (console: 45)")
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--time-limit", type=float, default=10.0)
     demo.add_argument("--out-dir", type=Path, default=Path("out"))
@@ -88,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         help="plan on real road times (OSRM on a shared OpenStreetMap extract; region andorra)",
     )
     demo.add_argument("--region", default=None, help="default shanghai, or andorra with --roads")
+    service_cli._server_flags(demo)
     demo.set_defaults(handler=_demo)
     for area in EXTENSIONS:
         area.register(top, generate)
@@ -189,6 +196,12 @@ def _generate(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from scenarios.generate import generate_dispatch
 
+    if not (args.console or args.roads):
+        args.engineers = args.engineers or 50
+        args.jobs = args.jobs or 220
+        return service_cli.service_demo(args)
+    args.engineers = args.engineers or 10
+    args.jobs = args.jobs or 45
     if args.roads:
         args.region = args.region or "andorra"
         return roads_cli.road_demo(args, _plan_and_check)

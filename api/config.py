@@ -1,0 +1,41 @@
+"""Service settings: the database URL and how background runs are executed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+
+def default_database_url() -> str:
+    """``DATABASE_URL`` if set, else a SQLite file in ``./instance`` (created on first start)."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{(Path.cwd() / 'instance' / 'fieldplan.db').resolve()}"
+
+
+def defaults() -> dict[str, Any]:
+    return {
+        "DATABASE_URL": default_database_url(),
+        # "thread": in-process worker threads (the embedded default); "inline": run at
+        # once in the request's thread after it commits (tests and scripts).
+        "RUN_EXECUTOR": os.environ.get("FIELDPLAN_RUN_EXECUTOR", "thread"),
+        "RUN_WORKERS": int(os.environ.get("FIELDPLAN_RUN_WORKERS", "1")),
+        # Migrate the database when the app starts (the embedded default).
+        "AUTO_UPGRADE": True,
+        # At start, fail runs left running by a dead process (only where one process
+        # starts alone; `fieldplan serve` does it before its workers start) and pick up
+        # queued runs.
+        "RECOVER_ON_START": True,
+        "RESUME_QUEUED": True,
+        "API_TITLE": "fieldplan",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
+        "JSON_SORT_KEYS": False,
+        "MAX_PAGE_SIZE": 500,
+    }

@@ -1,0 +1,323 @@
+"""The service's stored data: SQLAlchemy 2.0 typed ORM, one class per table.
+
+Times are stored in UTC and always come back time-zone aware (SQLite keeps no
+zone, so :class:`UtcDateTime` restores it). Codes people use (engineer "E001",
+part "P-FILT-01") are the primary keys, so the dispatch contract's ids and the
+database's are the same strings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every database."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: every stored time needs a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime,
+        date: Date,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Role(StrEnum):
+    DISPATCHER = "dispatcher"
+    ENGINEER = "engineer"
+    PLANNER = "planner"
+    ADMIN = "admin"
+
+
+class JobStatus(StrEnum):
+    """A job's life cycle; :data:`api.jobs.TRANSITIONS` says which moves are allowed."""
+
+    NEW = "new"
+    PLANNED = "planned"
+    DISPATCHED = "dispatched"
+    EN_ROUTE = "en_route"
+    ON_SITE = "on_site"
+    DONE = "done"
+    NEEDS_FOLLOW_UP = "needs_follow_up"
+    CANCELLED = "cancelled"
+
+
+class RunKind(StrEnum):
+    PLAN = "plan"
+    SCENARIO = "scenario"
+    STOCK = "stock"
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Region(Base):
+    """A service territory: its time zone, working calendar and travel model."""
+
+    __tablename__ = "regions"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64))
+    opens: Mapped[str] = mapped_column(String(5), default="08:00")
+    closes: Mapped[str] = mapped_column(String(5), default="18:00")
+    weekdays: Mapped[list[Any]] = mapped_column(default=lambda: [0, 1, 2, 3, 4])
+    holidays: Mapped[list[Any]] = mapped_column(default=list)
+    travel: Mapped[dict[str, Any]] = mapped_column(
+        default=lambda: {"kind": "great_circle", "speed_kmh": 35.0, "circuity": 1.3}
+    )
+    #: The dispatch contract's ``objective`` section used for this region's plans.
+    objective: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    engineer_id: Mapped[str | None] = mapped_column(ForeignKey("engineers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Engineer(Base):
+    __tablename__ = "engineers"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    region_id: Mapped[str] = mapped_column(ForeignKey("regions.id"), index=True)
+    home_lat: Mapped[float]
+    home_lon: Mapped[float]
+    shift_start: Mapped[str] = mapped_column(String(5), default="08:00")
+    shift_end: Mapped[str] = mapped_column(String(5), default="17:00")
+    workdays: Mapped[list[Any]] = mapped_column(default=lambda: [0, 1, 2, 3, 4])
+    max_overtime_min: Mapped[int] = mapped_column(default=0)
+    break_earliest: Mapped[str | None] = mapped_column(String(5))
+    break_latest: Mapped[str | None] = mapped_column(String(5))
+    break_min: Mapped[int] = mapped_column(default=0)
+    skills: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    tools: Mapped[list[Any]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    region_id: Mapped[str] = mapped_column(ForeignKey("regions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    address: Mapped[str] = mapped_column(String(240), default="")
+    lat: Mapped[float]
+    lon: Mapped[float]
+    opens: Mapped[str | None] = mapped_column(String(5))
+    closes: Mapped[str | None] = mapped_column(String(5))
+
+
+class Contract(Base):
+    """A customer's service contract; ``terms`` maps a fault level to its commitments.
+
+    ``terms`` is ``{"emergency": {"response_min": 240, "repair_min": 480}, ...}``,
+    minutes of SLA time counted by ``coverage`` (``7x24`` or ``business_hours``).
+    """
+
+    __tablename__ = "contracts"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    tier: Mapped[str] = mapped_column(String(40))
+    coverage: Mapped[str] = mapped_column(String(20))
+    terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    contract_id: Mapped[str | None] = mapped_column(ForeignKey("contracts.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default=JobStatus.NEW.value, index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    reported_at: Mapped[datetime]
+    earliest_start: Mapped[datetime | None]
+    response_deadline: Mapped[datetime | None]
+    repair_deadline: Mapped[datetime | None]
+    duration_min: Mapped[int]
+    skills: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    parts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    tools: Mapped[list[Any]] = mapped_column(default=list)
+    follow_up_of: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    site: Mapped[Site] = relationship(lazy="joined")
+    contract: Mapped[Contract | None] = relationship()
+    events: Mapped[list[JobEvent]] = relationship(
+        back_populates="job", order_by="JobEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class JobEvent(Base):
+    """One step of a job's history: who moved it to which status, when, with which parts."""
+
+    __tablename__ = "job_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    engineer_id: Mapped[str | None] = mapped_column(ForeignKey("engineers.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    parts_used: Mapped[list[Any]] = mapped_column(default=list)
+
+    job: Mapped[Job] = relationship(back_populates="events")
+
+
+class Depot(Base):
+    __tablename__ = "depots"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    region_id: Mapped[str | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10), default="regional")
+    address: Mapped[str] = mapped_column(String(240), default="")
+    lat: Mapped[float]
+    lon: Mapped[float]
+    opens: Mapped[str] = mapped_column(String(5), default="08:00")
+    closes: Mapped[str] = mapped_column(String(5), default="18:00")
+    pickup_min: Mapped[int] = mapped_column(default=15)
+    tools: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Part(Base):
+    __tablename__ = "parts"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    unit_cost: Mapped[float] = mapped_column(default=0.0)
+
+
+class Stock(Base):
+    """Units of a part on hand at a depot or in an engineer's van; never negative."""
+
+    __tablename__ = "stock"
+    __table_args__ = (
+        UniqueConstraint("part_id", "location_kind", "location_id", name="uq_stock_place"),
+        CheckConstraint("quantity >= 0", name="ck_stock_not_negative"),
+        CheckConstraint("location_kind IN ('depot', 'van')", name="ck_stock_location_kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    part_id: Mapped[str] = mapped_column(ForeignKey("parts.id"), index=True)
+    location_kind: Mapped[str] = mapped_column(String(10))
+    location_id: Mapped[str] = mapped_column(String(40))
+    quantity: Mapped[int]
+
+
+class StockMovement(Base):
+    """The ledger: every change of a stock quantity, with where from, where to and why."""
+
+    __tablename__ = "stock_movements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    part_id: Mapped[str] = mapped_column(ForeignKey("parts.id"), index=True)
+    quantity: Mapped[int]
+    from_kind: Mapped[str | None] = mapped_column(String(10))
+    from_id: Mapped[str | None] = mapped_column(String(40))
+    to_kind: Mapped[str | None] = mapped_column(String(10))
+    to_id: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(20))
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Run(Base):
+    """A background computation: a day's plan, a scenario study or a stock plan."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=RunStatus.QUEUED.value, index=True)
+    region_id: Mapped[str | None] = mapped_column(ForeignKey("regions.id"))
+    day: Mapped[date | None]
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    progress: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    problem: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    worker: Mapped[str | None] = mapped_column(String(120))
+    published_at: Mapped[datetime | None]
+    superseded_at: Mapped[datetime | None]
+
+
+class Assignment(Base):
+    """One stop of a published plan: a job visit, a depot pickup or a break."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("run_id", "engineer_id", "sequence", name="uq_assignment_stop"),
+        UniqueConstraint("day", "job_id", name="uq_assignment_job_day"),
+        Index("ix_assignment_engineer_day", "engineer_id", "day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    region_id: Mapped[str] = mapped_column(ForeignKey("regions.id"))
+    day: Mapped[date]
+    engineer_id: Mapped[str] = mapped_column(ForeignKey("engineers.id"))
+    sequence: Mapped[int]
+    type: Mapped[str] = mapped_column(String(10))
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"))
+    depot_id: Mapped[str | None] = mapped_column(ForeignKey("depots.id"))
+    arrival: Mapped[datetime | None]
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    pickup: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    job: Mapped[Job | None] = relationship()
+    depot: Mapped[Depot | None] = relationship()

@@ -1,0 +1,126 @@
+"""Publishing a finished plan: its stops become the engineers' assignments, in one transaction.
+
+Publishing replaces the region's earlier published plan for that day (its
+assignments of jobs not yet started are removed, the run marked superseded).
+Publishing the same run again changes nothing. A job that was started, done or
+cancelled since the plan was made refuses the publication (409), naming it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, select
+
+from api.errors import ApiError
+from api.models import Assignment, Job, JobEvent, JobStatus, Run, RunKind, RunStatus, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+#: Statuses a job may have when a plan that assigns it is published.
+PUBLISHABLE = frozenset(
+    {JobStatus.NEW, JobStatus.PLANNED, JobStatus.DISPATCHED, JobStatus.NEEDS_FOLLOW_UP}
+)
+
+
+def publish(s: Session, run: Run) -> int:
+    """Turn ``run``'s plan into assignments; returns how many stops were written."""
+    if run.kind != RunKind.PLAN.value:
+        raise ApiError(404, f"plan '{run.id}' does not exist")
+    if run.status != RunStatus.DONE.value or run.result is None:
+        raise ApiError(409, f"plan {run.id} is {run.status}; only a finished plan can be published")
+    if run.published_at is not None and run.superseded_at is None:
+        return _count(s, run.id)
+    routes = run.result["plan"]["routes"]
+    job_ids = [stop["id"] for r in routes for stop in r["stops"] if stop["type"] == "job"]
+    statuses = dict(s.execute(select(Job.id, Job.status).where(Job.id.in_(job_ids))).all())
+    moved = sorted(
+        j
+        for j in job_ids
+        if JobStatus(statuses.get(j, JobStatus.CANCELLED.value)) not in PUBLISHABLE
+    )
+    if moved:
+        raise ApiError(
+            409,
+            f"jobs changed since the plan was made (started, done or cancelled): {', '.join(moved)}; plan again",
+        )
+    assert run.day is not None and run.region_id is not None
+    previous = list(
+        s.scalars(
+            select(Run).where(
+                Run.kind == RunKind.PLAN.value,
+                Run.region_id == run.region_id,
+                Run.day == run.day,
+                Run.published_at.is_not(None),
+                Run.superseded_at.is_(None),
+                Run.id != run.id,
+            )
+        )
+    )
+    now = utcnow()
+    for old in previous:
+        old.superseded_at = now
+        dropped = list(
+            s.scalars(
+                select(Assignment.job_id).where(
+                    Assignment.run_id == old.id, Assignment.job_id.is_not(None)
+                )
+            )
+        )
+        s.execute(delete(Assignment).where(Assignment.run_id == old.id))
+        for job in s.scalars(select(Job).where(Job.id.in_(dropped), Job.id.not_in(job_ids))):
+            if job.status in (JobStatus.PLANNED.value, JobStatus.DISPATCHED.value):
+                _move(s, job, JobStatus.NEW, None, f"left out of plan {run.id}", now)
+    s.execute(delete(Assignment).where(Assignment.day == run.day, Assignment.job_id.in_(job_ids)))
+    jobs = {j.id: j for j in s.scalars(select(Job).where(Job.id.in_(job_ids)))}
+    written = 0
+    for route in routes:
+        for sequence, stop in enumerate(route["stops"]):
+            s.add(_assignment(run, route["engineer"], sequence, stop))
+            written += 1
+            if stop["type"] == "job":
+                _move(
+                    s,
+                    jobs[stop["id"]],
+                    JobStatus.PLANNED,
+                    route["engineer"],
+                    f"plan {run.id} published",
+                    now,
+                )
+    run.published_at = now
+    run.superseded_at = None
+    s.flush()
+    return written
+
+
+def _move(
+    s: Session, job: Job, status: JobStatus, engineer: str | None, note: str, at: datetime
+) -> None:
+    if job.status != status.value or engineer is not None:
+        job.status = status.value
+        s.add(JobEvent(job=job, status=status.value, at=at, engineer_id=engineer, note=note))
+
+
+def _count(s: Session, run_id: int) -> int:
+    return len(list(s.scalars(select(Assignment.id).where(Assignment.run_id == run_id))))
+
+
+def _assignment(run: Run, engineer: str, sequence: int, stop: dict[str, Any]) -> Assignment:
+    kind = stop["type"]
+    assert run.day is not None and run.region_id is not None
+    return Assignment(
+        run_id=run.id,
+        region_id=run.region_id,
+        day=run.day,
+        engineer_id=engineer,
+        sequence=sequence,
+        type=kind,
+        job_id=stop.get("id") if kind == "job" else None,
+        depot_id=stop.get("id") if kind == "depot" else None,
+        arrival=datetime.fromisoformat(stop["arrival"]) if stop.get("arrival") else None,
+        start=datetime.fromisoformat(stop["start"]),
+        end=datetime.fromisoformat(stop["end"]),
+        pickup=dict(stop.get("pickup") or {}),
+    )

@@ -1,0 +1,107 @@
+"""Planners' runs: what-if studies of a day and stock plans, started and read like plan runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import requires
+from api.errors import ApiError
+from api.models import Role, Run, RunKind
+from api.problems import day_problem
+from api.resources import runs
+from api.resources.plans import RunSummary, RunSummarySchema
+from api.schemas import (
+    RunListArgs,
+    RunSchema,
+    ScenarioRequestSchema,
+    StockPlanRequestSchema,
+    page_schema,
+)
+from api.session import session
+from dispatch.errors import ProblemError
+from inventory.json_io import problem_from_json as stock_problem_from_json
+from scenarios.day_whatif import apply_variant
+
+blp = Blueprint(
+    "analysis",
+    __name__,
+    url_prefix="/api/v1",
+    description="Scenario studies and stock plans for planners.",
+)
+
+
+@blp.route("/scenarios")
+class Scenarios(MethodView):
+    @blp.arguments(ScenarioRequestSchema)
+    @blp.response(202, RunSchema)
+    @requires(Role.PLANNER)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Start a what-if study of a region's day: the baseline and each variant planned and compared.
+
+        Variants change the day: ``remove_engineers`` (ids), ``add_engineers``
+        (``[{"like": id, "count": n}]``), ``emergency_response_min``.
+        """
+        problem = day_problem(
+            session(), data["region"], data["date"], data["time_limit_s"], data["seed"]
+        )
+        for i, variant in enumerate(data["variants"]):
+            try:
+                apply_variant(problem, variant, f"variants[{i}]")
+            except ProblemError as exc:
+                raise ApiError(422, str(exc), exc.path) from None
+        params = {
+            "region": data["region"],
+            "date": data["date"].isoformat(),
+            "time_limit_s": data["time_limit_s"],
+            "seed": data["seed"],
+            "variants": data["variants"],
+        }
+        return runs.start(RunKind.SCENARIO, params, problem, data["region"], data["date"])
+
+    @blp.arguments(RunListArgs, location="query")
+    @blp.response(200, page_schema(RunSummarySchema, "ScenarioRunPage"))
+    @requires(Role.PLANNER)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List scenario runs, newest first."""
+        found = runs.listing(RunKind.SCENARIO, args)
+        found["items"] = [RunSummary.dump(r) for r in found["items"]]
+        return found
+
+
+@blp.route("/scenarios/<int:run_id>", endpoint="scenario_run")
+@blp.response(200, RunSchema)
+@requires(Role.PLANNER)
+def scenario_run(run_id: int) -> Run:
+    """A scenario run: status, progress and, when done, the figures per variant and their differences."""
+    return runs.get(RunKind.SCENARIO, run_id)
+
+
+@blp.route("/stock-plans")
+class StockPlans(MethodView):
+    @blp.arguments(StockPlanRequestSchema)
+    @blp.response(202, RunSchema)
+    @requires(Role.PLANNER)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Start a stock plan: base-stock levels per part and location for the problem's goal."""
+        stock_problem_from_json(data["problem"])  # a bad problem is refused now, naming the field
+        return runs.start(RunKind.STOCK, {}, data["problem"])
+
+    @blp.arguments(RunListArgs, location="query")
+    @blp.response(200, page_schema(RunSummarySchema, "StockRunPage"))
+    @requires(Role.PLANNER)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List stock-plan runs, newest first."""
+        found = runs.listing(RunKind.STOCK, args)
+        found["items"] = [RunSummary.dump(r) for r in found["items"]]
+        return found
+
+
+@blp.route("/stock-plans/<int:run_id>", endpoint="stock_run")
+@blp.response(200, RunSchema)
+@requires(Role.PLANNER)
+def stock_run(run_id: int) -> Run:
+    """A stock-plan run: status, progress and, when done, the plan in the stock contract's form."""
+    return runs.get(RunKind.STOCK, run_id)

@@ -1,0 +1,135 @@
+"""Stock on hand per depot and van, counts, receipts, transfers and the movement ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import or_, select
+
+from api.auth import current_user, requires
+from api.errors import ApiError
+from api.models import Role, Stock, StockMovement
+from api.resources.crud import page
+from api.schemas import (
+    MovementSchema,
+    PageArgs,
+    ReceiptSchema,
+    StockFilter,
+    StockSchema,
+    TransferSchema,
+    page_schema,
+)
+from api.session import session
+from api.stock import count, on_hand, receive, transfer
+
+blp = Blueprint(
+    "stock", __name__, url_prefix="/api/v1", description="Spare parts on hand and their movements."
+)
+
+MovementArgs = Schema.from_dict(
+    {
+        **PageArgs().fields,
+        "part_id": fields.String(),
+        "job_id": fields.String(),
+        "location_id": fields.String(),
+    },
+    name="MovementArgs",
+)
+
+
+@blp.route("/stock")
+class StockLevels(MethodView):
+    @blp.arguments(StockFilter, location="query")
+    @blp.response(200, page_schema(StockSchema, "StockPage"))
+    @requires(Role.DISPATCHER, Role.PLANNER)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Units on hand per part and place (depot or van), filtered."""
+        query = select(Stock)
+        for key in ("part_id", "location_kind", "location_id"):
+            if key in args:
+                query = query.where(getattr(Stock, key) == args[key])
+        return page(session(), query, args, Stock.id)
+
+    @blp.arguments(StockSchema)
+    @blp.response(200, StockSchema)
+    @requires(Role.DISPATCHER, Role.PLANNER)
+    def put(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Record a stock count: the quantity found; the difference goes to the ledger."""
+        s = session()
+        place = (data["location_kind"], data["location_id"])
+        count(s, data["part_id"], place, data["quantity"], current_user().id)
+        out = {**data, "quantity": on_hand(s, data["part_id"], *place)}
+        s.commit()
+        return out
+
+
+@blp.route("/stock/transfers")
+class Transfers(MethodView):
+    @blp.arguments(TransferSchema)
+    @blp.response(201, StockSchema(many=True))
+    @requires(Role.DISPATCHER, Role.PLANNER)
+    def post(self, data: dict[str, Any]) -> list[dict[str, Any]]:
+        """Move units between depots and vans (409 if the source holds too few)."""
+        s = session()
+        source = (data["from_"]["kind"], data["from_"]["id"])
+        target = (data["to"]["kind"], data["to"]["id"])
+        transfer(s, data["part_id"], source, target, data["quantity"], current_user().id)
+        out = [
+            {
+                "part_id": data["part_id"],
+                "location_kind": k,
+                "location_id": i,
+                "quantity": on_hand(s, data["part_id"], k, i),
+            }
+            for k, i in (source, target)
+        ]
+        s.commit()
+        return out
+
+
+@blp.route("/stock/receipts")
+class Receipts(MethodView):
+    @blp.arguments(ReceiptSchema)
+    @blp.response(201, StockSchema)
+    @requires(Role.DISPATCHER, Role.PLANNER)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Units received from a supplier at a depot (or a van)."""
+        s = session()
+        target = (data["to"]["kind"], data["to"]["id"])
+        receive(s, data["part_id"], target, data["quantity"], current_user().id)
+        out = {
+            "part_id": data["part_id"],
+            "location_kind": target[0],
+            "location_id": target[1],
+            "quantity": on_hand(s, data["part_id"], *target),
+        }
+        s.commit()
+        return out
+
+
+@blp.route("/stock/movements")
+class Movements(MethodView):
+    @blp.arguments(MovementArgs, location="query")
+    @blp.response(200, page_schema(MovementSchema, "MovementPage"))
+    @requires(Role.DISPATCHER, Role.PLANNER)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The ledger, newest first: consumption, transfers, receipts and counts."""
+        query = select(StockMovement)
+        if "part_id" in args:
+            query = query.where(StockMovement.part_id == args["part_id"])
+        if "job_id" in args:
+            query = query.where(StockMovement.job_id == args["job_id"])
+        if "location_id" in args:
+            query = query.where(
+                or_(
+                    StockMovement.from_id == args["location_id"],
+                    StockMovement.to_id == args["location_id"],
+                )
+            )
+        return page(session(), query, args, StockMovement.id.desc())
+
+
+__all__ = ["ApiError", "blp"]

@@ -1,0 +1,223 @@
+"""`fieldplan serve`, `fieldplan db upgrade`, `fieldplan users create`: the service's commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from fieldplan.console import out
+
+
+def register(top: Any, generate: Any) -> None:
+    serve = top.add_parser(
+        "serve", help="run the service (production WSGI server, loopback by default)"
+    )
+    _server_flags(serve)
+    serve.set_defaults(handler=_serve)
+
+    db = top.add_parser("db", help="the service's database").add_subparsers(
+        dest="command", required=True
+    )
+    up = db.add_parser("upgrade", help="create or migrate the database at DATABASE_URL")
+    up.add_argument("--database-url", help="default: DATABASE_URL or ./instance/fieldplan.db")
+    up.set_defaults(handler=_upgrade)
+
+    users = top.add_parser("users", help="service users and their tokens").add_subparsers(
+        dest="command", required=True
+    )
+    create = users.add_parser("create", help="make a user and print their token (shown once)")
+    create.add_argument("name")
+    create.add_argument(
+        "--role", required=True, choices=["dispatcher", "engineer", "planner", "admin"]
+    )
+    create.add_argument("--engineer", help="the engineer id an engineer user is")
+    create.add_argument("--database-url")
+    create.set_defaults(handler=_create_user)
+
+
+def _server_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server processes (default: 2 x cores)"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="request threads per process")
+    parser.add_argument("--database-url", help="default: DATABASE_URL or ./instance/fieldplan.db")
+
+
+def _url(args: argparse.Namespace) -> str:
+    from api.config import default_database_url
+
+    return args.database_url or default_database_url()
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from api.db import current_revision, upgrade
+
+    url = _url(args)
+    upgrade(url)
+    out.print(f"database at {_safe(url)} is at revision {current_revision(url)}")
+    return 0
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from api.auth import create_user
+    from api.db import make_engine, session_factory, upgrade
+    from api.errors import ApiError
+
+    url = _url(args)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as s, s.begin():
+            try:
+                user, token = create_user(s, args.name, args.role, args.engineer)
+            except ApiError as exc:
+                out.print(f"[red]error:[/] {exc.field}: {exc.message}")
+                return 2
+            out.print(f"user {user.name} ({user.role}) created; token (shown once):")
+            print(token)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    serve(_url(args), args.host, args.port, args.workers, args.threads)
+    return 0
+
+
+def serve(url: str, host: str, port: int, workers: int | None, threads: int) -> None:
+    """Migrate, fail runs a previous process left running, then serve with gunicorn."""
+    from api.db import make_engine, session_factory, upgrade
+    from api.runs import recover
+
+    upgrade(url)
+    engine = make_engine(url)
+    with session_factory(engine)() as s, s.begin():
+        failed = recover(s)
+    engine.dispose()
+    if failed:
+        out.print(f"{failed} run(s) left running by a stopped service marked failed")
+    workers = workers or 2 * (os.cpu_count() or 1)
+    out.print(
+        f"serving on http://{host}:{port}/ (API docs: http://{host}:{port}/api/v1/docs), {workers} processes x {threads} threads"
+    )
+    _Gunicorn(
+        url,
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": None,
+            "loglevel": "warning",
+            "timeout": 120,
+        },
+    ).run()
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+class _Gunicorn:
+    """gunicorn run from Python (its documented custom-application recipe)."""
+
+    def __init__(self, url: str, options: dict[str, Any]) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        database_url = url
+
+        class App(BaseApplication):
+            def load_config(self) -> None:
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+
+            def load(self) -> Any:
+                from api import create_app
+
+                return create_app(
+                    {"DATABASE_URL": database_url, "AUTO_UPGRADE": False, "RECOVER_ON_START": False}
+                )
+
+        self._app = App()
+
+    def run(self) -> None:
+        self._app.run()
+
+
+def service_demo(args: argparse.Namespace) -> int:
+    """A fresh demo database: generated region, today's plan requested and published through the API."""
+    from datetime import datetime
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy.engine import make_url
+
+    from api import create_app
+    from api.db import make_engine, session_factory, upgrade
+    from api.demo import TIME_ZONES, first_working_day, is_empty, seed
+    from scenarios.generate import generate_dispatch
+
+    url = _url(args)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
+    upgrade(url)
+    region = args.region or "shanghai"
+    day = first_working_day(datetime.now(ZoneInfo(TIME_ZONES[region])).date(), [0, 1, 2, 3, 4])
+    data = generate_dispatch(
+        args.engineers, args.jobs, args.seed, region=region, date=day.isoformat()
+    )
+    engine = make_engine(url)
+    with session_factory(engine)() as s, s.begin():
+        if not is_empty(s):
+            out.print(
+                f"[red]error:[/] the database at {_safe(url)} already holds data; the demo needs an empty one"
+            )
+            return 2
+        tokens = seed(s, data, region, day)
+    engine.dispose()
+    out.print(
+        f"demo region {region}: {args.engineers} engineers, {args.jobs} jobs on {day.isoformat()} stored in {_safe(url)}"
+    )
+
+    app = create_app({"DATABASE_URL": url, "RUN_EXECUTOR": "inline", "AUTO_UPGRADE": False})
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {tokens['dispatcher']}"}
+    with out.status(f"planning {day.isoformat()} ({args.time_limit:g} s)…"):
+        made = client.post(
+            "/api/v1/plans",
+            json={"region": region, "date": day.isoformat(), "time_limit_s": args.time_limit},
+            headers=auth,
+        )
+    run_id = (made.json or {}).get("id")
+    run: dict[str, Any] = client.get(f"/api/v1/plans/{run_id}", headers=auth).json or {}
+    if run["status"] != "done":
+        out.print(f"[red]the plan failed:[/] {run['error']}")
+        return 1
+    published: dict[str, Any] = client.post(f"/api/v1/plans/{run['id']}/publish", headers=auth).json or {}
+    k = run["result"]["plan"]["kpis"]
+    out.print(
+        f"plan {run['id']}: {k['assigned']} of {k['jobs']} jobs assigned, SLA met {k['sla_met_pct']:.1f} %, "
+        f"{k['km']:,.0f} km; published as {published['assignments']} stops"
+    )
+    base = f"http://{args.host}:{args.port}"
+    out.print("tokens (send as 'Authorization: Bearer <token>'):")
+    for name, token in tokens.items():
+        out.print(f"  {name:<11} {token}", highlight=False)
+    first = data["engineers"][0]["id"]
+    out.print(
+        f"try: curl -H 'Authorization: Bearer {tokens[first.lower()]}' '{base}/api/v1/engineers/{first}/assignments?date={day.isoformat()}'",
+        highlight=False,
+    )
+    if args.no_serve:
+        return 0
+    serve(url, args.host, args.port, args.workers, args.threads)
+    return 0
