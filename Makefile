@@ -38,4 +38,4 @@ bench-install: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out instance .pytest_cache .mypy_cache .ruff_cache

@@ -81,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the service on a demo region: store it, plan and publish today, serve "
         "(--console: plan a generated day in the terminal only)",
     )
-    demo.add_argument("--console", action="store_true", help="no service: generate, plan, check, print")
+    demo.add_argument(
+        "--console", action="store_true", help="no service: generate, plan, check, print"
+    )
     demo.add_argument("--no-serve", action="store_true", help="prepare the demo database and stop")
     demo.add_argument("--engineers", type=int, default=None, help="default 50 (console: 10)")
     demo.add_argument("--jobs", type=int, default=None, help="default 220 (console: 45)")

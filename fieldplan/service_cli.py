@@ -202,7 +202,9 @@ def service_demo(args: argparse.Namespace) -> int:
     if run["status"] != "done":
         out.print(f"[red]the plan failed:[/] {run['error']}")
         return 1
-    published: dict[str, Any] = client.post(f"/api/v1/plans/{run['id']}/publish", headers=auth).json or {}
+    published: dict[str, Any] = (
+        client.post(f"/api/v1/plans/{run['id']}/publish", headers=auth).json or {}
+    )
     k = run["result"]["plan"]["kpis"]
     out.print(
         f"plan {run['id']}: {k['assigned']} of {k['jobs']} jobs assigned, SLA met {k['sla_met_pct']:.1f} %, "

@@ -12,7 +12,7 @@ from api.errors import ApiError
 from api.models import Role, Run, RunKind
 from api.problems import day_problem
 from api.resources import runs
-from api.resources.plans import RunSummary, RunSummarySchema
+from api.resources.plans import RunSummarySchema
 from api.schemas import (
     RunListArgs,
     RunSchema,
@@ -35,9 +35,9 @@ blp = Blueprint(
 
 @blp.route("/scenarios")
 class Scenarios(MethodView):
+    @requires(Role.PLANNER)
     @blp.arguments(ScenarioRequestSchema)
     @blp.response(202, RunSchema)
-    @requires(Role.PLANNER)
     def post(self, data: dict[str, Any]) -> Any:
         """Start a what-if study of a region's day: the baseline and each variant planned and compared.
 
@@ -61,19 +61,17 @@ class Scenarios(MethodView):
         }
         return runs.start(RunKind.SCENARIO, params, problem, data["region"], data["date"])
 
+    @requires(Role.PLANNER)
     @blp.arguments(RunListArgs, location="query")
     @blp.response(200, page_schema(RunSummarySchema, "ScenarioRunPage"))
-    @requires(Role.PLANNER)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List scenario runs, newest first."""
-        found = runs.listing(RunKind.SCENARIO, args)
-        found["items"] = [RunSummary.dump(r) for r in found["items"]]
-        return found
+        return runs.listing(RunKind.SCENARIO, args)
 
 
 @blp.route("/scenarios/<int:run_id>", endpoint="scenario_run")
-@blp.response(200, RunSchema)
 @requires(Role.PLANNER)
+@blp.response(200, RunSchema)
 def scenario_run(run_id: int) -> Run:
     """A scenario run: status, progress and, when done, the figures per variant and their differences."""
     return runs.get(RunKind.SCENARIO, run_id)
@@ -81,27 +79,25 @@ def scenario_run(run_id: int) -> Run:
 
 @blp.route("/stock-plans")
 class StockPlans(MethodView):
+    @requires(Role.PLANNER)
     @blp.arguments(StockPlanRequestSchema)
     @blp.response(202, RunSchema)
-    @requires(Role.PLANNER)
     def post(self, data: dict[str, Any]) -> Any:
         """Start a stock plan: base-stock levels per part and location for the problem's goal."""
         stock_problem_from_json(data["problem"])  # a bad problem is refused now, naming the field
         return runs.start(RunKind.STOCK, {}, data["problem"])
 
+    @requires(Role.PLANNER)
     @blp.arguments(RunListArgs, location="query")
     @blp.response(200, page_schema(RunSummarySchema, "StockRunPage"))
-    @requires(Role.PLANNER)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List stock-plan runs, newest first."""
-        found = runs.listing(RunKind.STOCK, args)
-        found["items"] = [RunSummary.dump(r) for r in found["items"]]
-        return found
+        return runs.listing(RunKind.STOCK, args)
 
 
 @blp.route("/stock-plans/<int:run_id>", endpoint="stock_run")
-@blp.response(200, RunSchema)
 @requires(Role.PLANNER)
+@blp.response(200, RunSchema)
 def stock_run(run_id: int) -> Run:
     """A stock-plan run: status, progress and, when done, the plan in the stock contract's form."""
     return runs.get(RunKind.STOCK, run_id)

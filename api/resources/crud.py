@@ -82,10 +82,10 @@ def register(blp: Blueprint, res: Resource) -> None:
 
     @blp.route(f"/{res.name}")
     class Collection(MethodView):
+        @requires(*res.read_roles)
         @blp.doc(summary=f"List {res.name}", description=f"A page at a time, with filters. {read}")
         @blp.arguments(list_args, location="query")
         @blp.response(200, page_of)
-        @requires(*res.read_roles)
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
             query = select(model)
             for key, (_field, condition) in res.filters.items():
@@ -94,10 +94,10 @@ def register(blp: Blueprint, res: Resource) -> None:
             s = session()
             return page(s, query, args, getattr(model, res.order_by))
 
+        @requires(*res.write_roles)
         @blp.doc(summary=f"Create a {label}", description=write)
         @blp.arguments(schema)
         @blp.response(201, schema)
-        @requires(*res.write_roles)
         def post(self, data: dict[str, Any]) -> Any:
             s = session()
             check_references(s, res, data)
@@ -114,16 +114,16 @@ def register(blp: Blueprint, res: Resource) -> None:
 
     @blp.route(f"/{res.name}/<string:ident>")
     class Item(MethodView):
+        @requires(*res.read_roles)
         @blp.doc(summary=f"Read a {label}", description=read)
         @blp.response(200, schema)
-        @requires(*res.read_roles)
         def get(self, ident: str) -> Any:
             return get_or_404(session(), ident)
 
+        @requires(*res.write_roles)
         @blp.doc(summary=f"Change a {label}", description=f"Only the fields given change. {write}")
         @blp.arguments(update_schema(partial=True))
         @blp.response(200, schema)
-        @requires(*res.write_roles)
         def patch(self, data: dict[str, Any], ident: str) -> Any:
             s = session()
             row = get_or_404(s, ident)
@@ -134,11 +134,11 @@ def register(blp: Blueprint, res: Resource) -> None:
             s.commit()
             return row
 
+        @requires(*res.write_roles)
         @blp.doc(
             summary=f"Delete a {label}", description=f"409 while other records refer to it. {write}"
         )
         @blp.response(204)
-        @requires(*res.write_roles)
         def delete(self, ident: str) -> None:
             s = session()
             s.delete(get_or_404(s, ident))

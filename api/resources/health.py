@@ -45,8 +45,8 @@ def health() -> dict[str, Any]:
 
 
 @blp.route("/me")
-@blp.response(200, UserSchema)
 @requires(Role.DISPATCHER, Role.PLANNER, Role.ENGINEER)
+@blp.response(200, UserSchema)
 def me() -> User:
     """The user the token belongs to."""
     return current_user()
@@ -54,16 +54,16 @@ def me() -> User:
 
 @blp.route("/users")
 class Users(MethodView):
+    @requires()
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_schema(UserSchema, "UserPage"))
-    @requires()
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List users."""
         return page(session(), select(User), args, User.id)
 
+    @requires()
     @blp.arguments(NewUserSchema)
     @blp.response(201, CreatedUserSchema)
-    @requires()
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Make a user; the answer carries their token, which is never shown again."""
         s = session()

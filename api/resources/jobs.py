@@ -49,9 +49,9 @@ def _with_engineer(job: Job) -> Job:
 
 @blp.route("/jobs")
 class Jobs(MethodView):
+    @requires(Role.DISPATCHER, Role.PLANNER)
     @blp.arguments(JobListArgs, location="query")
     @blp.response(200, page_schema(JobSchema, "JobPage"))
-    @requires(Role.DISPATCHER, Role.PLANNER)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List jobs, a page at a time; filter by status, kind, region or site."""
         query = select(Job)
@@ -67,9 +67,9 @@ class Jobs(MethodView):
             )
         return page(session(), query, args, Job.id)
 
+    @requires(Role.DISPATCHER)
     @blp.arguments(JobSchema)
     @blp.response(201, JobSchema)
-    @requires(Role.DISPATCHER)
     def post(self, data: dict[str, Any]) -> Job:
         """Report a job; its response and repair deadlines follow from the contract.
 
@@ -86,8 +86,8 @@ class Jobs(MethodView):
 
 @blp.route("/jobs/<string:job_id>")
 class JobItem(MethodView):
-    @blp.response(200, JobOutSchema)
     @requires(Role.DISPATCHER, Role.PLANNER)
+    @blp.response(200, JobOutSchema)
     def get(self, job_id: str) -> Job:
         """Read a job with its deadlines, status and assigned engineer."""
         job = session().get(Job, job_id)
@@ -95,9 +95,9 @@ class JobItem(MethodView):
             raise not_found("job", job_id, "job_id")
         return _with_engineer(job)
 
+    @requires(Role.DISPATCHER)
     @blp.arguments(JobUpdateSchema)
     @blp.response(200, JobOutSchema)
-    @requires(Role.DISPATCHER)
     def patch(self, data: dict[str, Any], job_id: str) -> Job:
         """Change a job's details (its status changes only through events)."""
         s = session()
@@ -116,8 +116,8 @@ class JobItem(MethodView):
 
 @blp.route("/jobs/<string:job_id>/events")
 class JobEvents(MethodView):
-    @blp.response(200, JobEventSchema(many=True))
     @requires(Role.DISPATCHER, Role.PLANNER, Role.ENGINEER)
+    @blp.response(200, JobEventSchema(many=True))
     def get(self, job_id: str) -> list[JobEvent]:
         """A job's history, oldest first (an engineer: only jobs assigned to them)."""
         s = session()
@@ -127,9 +127,9 @@ class JobEvents(MethodView):
             e.user = names.get(e.user_id) if e.user_id is not None else None  # type: ignore[attr-defined]
         return list(job.events)
 
+    @requires(Role.DISPATCHER, Role.ENGINEER)
     @blp.arguments(JobEventSchema)
     @blp.response(201, JobEventSchema)
-    @requires(Role.DISPATCHER, Role.ENGINEER)
     def post(self, data: dict[str, Any], job_id: str) -> JobEvent:
         """Report progress: en_route, on_site, done or needs_follow_up (with the parts used).
 

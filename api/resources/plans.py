@@ -34,9 +34,6 @@ class RunSummarySchema(RunSchema):
         exclude = ("result",)
 
 
-RunSummary = RunSummarySchema()
-
-
 class AssignmentDaySchema(Schema):
     engineer = fields.Dict()
     date = fields.String()
@@ -55,9 +52,9 @@ class AssignmentDaySchema(Schema):
 
 @blp.route("/plans")
 class Plans(MethodView):
+    @requires(Role.DISPATCHER)
     @blp.arguments(PlanRequestSchema)
     @blp.response(202, RunSchema)
-    @requires(Role.DISPATCHER)
     def post(self, data: dict[str, Any]) -> Any:
         """Request a plan of a region's day; the solve runs in the background.
 
@@ -75,35 +72,33 @@ class Plans(MethodView):
         }
         return runs.start(RunKind.PLAN, params, problem, data["region"], data["date"])
 
+    @requires(Role.DISPATCHER, Role.PLANNER)
     @blp.arguments(RunListArgs, location="query")
     @blp.response(200, page_schema(RunSummarySchema, "PlanRunPage"))
-    @requires(Role.DISPATCHER, Role.PLANNER)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List plan runs, newest first (without their plans)."""
-        found = runs.listing(RunKind.PLAN, args)
-        found["items"] = [RunSummary.dump(r) for r in found["items"]]
-        return found
+        return runs.listing(RunKind.PLAN, args)
 
 
 @blp.route("/plans/<int:run_id>", endpoint="plan_run")
-@blp.response(200, RunSchema)
 @requires(Role.DISPATCHER, Role.PLANNER)
+@blp.response(200, RunSchema)
 def plan_run(run_id: int) -> Run:
     """A plan run: status, progress and, when done, the plan in the dispatch contract's form."""
     return runs.get(RunKind.PLAN, run_id)
 
 
 @blp.route("/plans/<int:run_id>/problem")
-@blp.response(200)
 @requires(Role.DISPATCHER, Role.PLANNER)
+@blp.response(200)
 def plan_problem(run_id: int) -> Any:
     """The dispatch problem the run solved (contract JSON), to check its plan independently."""
     return runs.get(RunKind.PLAN, run_id).problem
 
 
 @blp.route("/plans/<int:run_id>/publish", methods=["POST"])
-@blp.response(200, PublishSchema)
 @requires(Role.DISPATCHER)
+@blp.response(200, PublishSchema)
 def publish_plan(run_id: int) -> dict[str, Any]:
     """Turn a finished plan into the engineers' assignments, in one transaction.
 
@@ -120,9 +115,9 @@ def publish_plan(run_id: int) -> dict[str, Any]:
 
 
 @blp.route("/engineers/<string:engineer_id>/assignments")
+@requires(Role.DISPATCHER, Role.PLANNER, Role.ENGINEER)
 @blp.arguments(DayArgs, location="query")
 @blp.response(200, AssignmentDaySchema)
-@requires(Role.DISPATCHER, Role.PLANNER, Role.ENGINEER)
 def assignments(args: dict[str, Any], engineer_id: str) -> dict[str, Any]:
     """An engineer's day: ordered stops with times, addresses, job details and parts to pick up where.
 

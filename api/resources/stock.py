@@ -42,9 +42,9 @@ MovementArgs = Schema.from_dict(
 
 @blp.route("/stock")
 class StockLevels(MethodView):
+    @requires(Role.DISPATCHER, Role.PLANNER)
     @blp.arguments(StockFilter, location="query")
     @blp.response(200, page_schema(StockSchema, "StockPage"))
-    @requires(Role.DISPATCHER, Role.PLANNER)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Units on hand per part and place (depot or van), filtered."""
         query = select(Stock)
@@ -53,9 +53,9 @@ class StockLevels(MethodView):
                 query = query.where(getattr(Stock, key) == args[key])
         return page(session(), query, args, Stock.id)
 
+    @requires(Role.DISPATCHER, Role.PLANNER)
     @blp.arguments(StockSchema)
     @blp.response(200, StockSchema)
-    @requires(Role.DISPATCHER, Role.PLANNER)
     def put(self, data: dict[str, Any]) -> dict[str, Any]:
         """Record a stock count: the quantity found; the difference goes to the ledger."""
         s = session()
@@ -68,9 +68,9 @@ class StockLevels(MethodView):
 
 @blp.route("/stock/transfers")
 class Transfers(MethodView):
+    @requires(Role.DISPATCHER, Role.PLANNER)
     @blp.arguments(TransferSchema)
     @blp.response(201, StockSchema(many=True))
-    @requires(Role.DISPATCHER, Role.PLANNER)
     def post(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         """Move units between depots and vans (409 if the source holds too few)."""
         s = session()
@@ -92,9 +92,9 @@ class Transfers(MethodView):
 
 @blp.route("/stock/receipts")
 class Receipts(MethodView):
+    @requires(Role.DISPATCHER, Role.PLANNER)
     @blp.arguments(ReceiptSchema)
     @blp.response(201, StockSchema)
-    @requires(Role.DISPATCHER, Role.PLANNER)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Units received from a supplier at a depot (or a van)."""
         s = session()
@@ -112,9 +112,9 @@ class Receipts(MethodView):
 
 @blp.route("/stock/movements")
 class Movements(MethodView):
+    @requires(Role.DISPATCHER, Role.PLANNER)
     @blp.arguments(MovementArgs, location="query")
     @blp.response(200, page_schema(MovementSchema, "MovementPage"))
-    @requires(Role.DISPATCHER, Role.PLANNER)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The ledger, newest first: consumption, transfers, receipts and counts."""
         query = select(StockMovement)
