@@ -30,18 +30,18 @@ def engineer_day(s: Session, engineer_id: str, day: date) -> dict[str, Any]:
             select(Assignment)
             .where(Assignment.engineer_id == engineer_id, Assignment.day == day)
             .options(joinedload(Assignment.job).joinedload(Job.site), joinedload(Assignment.depot))
-            .order_by(Assignment.sequence)
+            .order_by(Assignment.start, Assignment.run_id, Assignment.sequence)
         )
     )
 
     def at(value: datetime | None) -> str | None:
         return None if value is None else value.astimezone(zone).isoformat()
 
-    stops = []
+    stops: list[dict[str, Any]] = []
     pickups: list[dict[str, Any]] = []
     for a in rows:
         stop: dict[str, Any] = {
-            "sequence": a.sequence,
+            "sequence": len(stops),
             "type": a.type,
             "arrival": at(a.arrival),
             "start": at(a.start),
@@ -87,7 +87,7 @@ def engineer_day(s: Session, engineer_id: str, day: date) -> dict[str, Any]:
         "engineer": {"id": engineer.id, "name": engineer.name},
         "date": day.isoformat(),
         "region": region.id,
-        "run_id": rows[0].run_id if rows else None,
+        "run_id": rows[-1].run_id if rows else None,
         "stops": stops,
         "pickups": pickups,
     }

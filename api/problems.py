@@ -66,7 +66,7 @@ def day_problem(
     vans = _stock(s, "van", [e.id for e in engineers])
     depots = list(s.scalars(select(Depot).where(Depot.region_id == region_id).order_by(Depot.id)))
     depot_stock = _stock(s, "depot", [d.id for d in depots])
-    jobs = [j for j in _open_jobs(s, region_id, day, end) if _window(region, day, j) is not None]
+    jobs = [j for j in _open_jobs(s, region_id, day, end) if job_window(region, day, j) is not None]
     iso = datetime.isoformat
     return {
         "schema": PROBLEM_SCHEMA,
@@ -74,7 +74,7 @@ def day_problem(
         "horizon": {"start": iso(start), "end": iso(end)},
         "travel": region.travel,
         "engineers": [_engineer(region, day, e, vans[e.id]) for e in engineers],
-        "jobs": [_job(region, day, j) for j in jobs],
+        "jobs": [job_json(region, day, j) for j in jobs],
         "depots": [
             {
                 "id": d.id,
@@ -128,7 +128,7 @@ def _open_jobs(s: Session, region_id: str, day: date, end: datetime) -> list[Job
     )
 
 
-def _window(region: Region, day: date, job: Job) -> tuple[datetime, datetime] | None:
+def job_window(region: Region, day: date, job: Job) -> tuple[datetime, datetime] | None:
     site = job.site
     start, end = day_bounds(region, day)
     if site.opens and site.closes:
@@ -166,8 +166,8 @@ def _engineer(region: Region, day: date, e: Engineer, van: dict[str, int]) -> di
     return out
 
 
-def _job(region: Region, day: date, j: Job) -> dict[str, Any]:
-    window = _window(region, day, j)
+def job_json(region: Region, day: date, j: Job) -> dict[str, Any]:
+    window = job_window(region, day, j)
     assert window is not None
     zone = window[1].tzinfo
     out: dict[str, Any] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from api.errors import ApiError
 from api.models import Assignment, Job, JobEvent, JobStatus, Run, RunKind, RunStatus, utcnow
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 PUBLISHABLE = frozenset(
     {JobStatus.NEW, JobStatus.PLANNED, JobStatus.DISPATCHED, JobStatus.NEEDS_FOLLOW_UP}
 )
+#: Visits under way: a re-plan may keep them in its routes, and publishing leaves their status.
+UNDER_WAY = frozenset({JobStatus.EN_ROUTE, JobStatus.ON_SITE})
 
 
 def publish(s: Session, run: Run) -> int:
@@ -36,10 +38,9 @@ def publish(s: Session, run: Run) -> int:
     routes = run.result["plan"]["routes"]
     job_ids = [stop["id"] for r in routes for stop in r["stops"] if stop["type"] == "job"]
     statuses = dict(s.execute(select(Job.id, Job.status).where(Job.id.in_(job_ids))).all())
+    allowed = PUBLISHABLE | UNDER_WAY if "replan_of" in run.params else PUBLISHABLE
     moved = sorted(
-        j
-        for j in job_ids
-        if JobStatus(statuses.get(j, JobStatus.CANCELLED.value)) not in PUBLISHABLE
+        j for j in job_ids if JobStatus(statuses.get(j, JobStatus.CANCELLED.value)) not in allowed
     )
     if moved:
         raise ApiError(
@@ -69,7 +70,15 @@ def publish(s: Session, run: Run) -> int:
                 )
             )
         )
-        s.execute(delete(Assignment).where(Assignment.run_id == old.id))
+        gone = delete(Assignment).where(Assignment.run_id == old.id)
+        if "now" in run.params:
+            # a re-plan keeps what was over by its time and the visits under way: the day as it went
+            under_way = select(Job.id).where(Job.status.in_([st.value for st in UNDER_WAY]))
+            gone = gone.where(
+                Assignment.end > datetime.fromisoformat(run.params["now"]),
+                or_(Assignment.job_id.is_(None), Assignment.job_id.not_in(under_way)),
+            )
+        s.execute(gone)
         for job in s.scalars(select(Job).where(Job.id.in_(dropped), Job.id.not_in(job_ids))):
             if job.status in (JobStatus.PLANNED.value, JobStatus.DISPATCHED.value):
                 _move(s, job, JobStatus.NEW, None, f"left out of plan {run.id}", now)
@@ -98,6 +107,8 @@ def publish(s: Session, run: Run) -> int:
 def _move(
     s: Session, job: Job, status: JobStatus, engineer: str | None, note: str, at: datetime
 ) -> None:
+    if JobStatus(job.status) in UNDER_WAY:
+        return
     if job.status != status.value or engineer is not None:
         job.status = status.value
         s.add(JobEvent(job=job, status=status.value, at=at, engineer_id=engineer, note=note))

@@ -176,6 +176,9 @@ def _plan(
     from dispatch.plan_io import plan_to_json
     from dispatch.solve import solve
 
+    assert problem_data is not None
+    if "replan_of" in params:
+        return _replan(params, problem_data, report)
     problem = problem_from_json(problem_data)
     limit = problem.options.time_limit_s
 
@@ -195,6 +198,31 @@ def _plan(
     if violations:
         raise RuntimeError(f"the plan breaks {len(violations)} rule(s): {violations[0]}")
     return {"plan": plan_to_json(plan, problem.clock)}
+
+
+def _replan(params: dict[str, Any], bundle: dict[str, Any], report: _Reporter) -> dict[str, Any]:
+    """The rest of the day from the stored state; the result carries the rest-of-day problem."""
+    from dispatch.check import check
+    from dispatch.day_state import state_from_json
+    from dispatch.json_io import problem_from_json
+    from dispatch.plan_io import plan_from_json, plan_to_json
+    from dispatch.replan import changes_to_json, replan
+
+    problem = problem_from_json(bundle["problem"])
+    published = plan_from_json(bundle["plan"], problem.clock)
+    state = state_from_json(bundle["state"], problem)
+    report({"fraction": 0.0, "time_limit_s": params["time_limit_s"]}, force=True)
+    result = replan(
+        problem, published, state, time_limit_s=params["time_limit_s"], seed=params["seed"]
+    )
+    violations = check(result.problem, result.plan)
+    if violations:
+        raise RuntimeError(f"the new plan breaks {len(violations)} rule(s): {violations[0]}")
+    return {
+        "plan": plan_to_json(result.plan, result.problem.clock),
+        "changes": changes_to_json(result.changes, result.unchanged, problem),
+        "problem": result.problem_data,
+    }
 
 
 def _stock(

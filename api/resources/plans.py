@@ -6,15 +6,17 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from api.assignments import engineer_day
 from api.auth import forbid_other_engineer, requires
+from api.day import day_bundle, rank, solved_problem
 from api.models import Role, Run, RunKind
 from api.problems import day_problem
 from api.publish import publish
 from api.resources import runs
 from api.schemas import (
+    AwareDateTime,
     DayArgs,
     PlanRequestSchema,
     PublishSchema,
@@ -23,6 +25,7 @@ from api.schemas import (
     page_schema,
 )
 from api.session import session
+from dispatch.day_state import DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_MIN
 
 blp = Blueprint(
     "plans", __name__, url_prefix="/api/v1", description="Day plans and engineers' assignments."
@@ -88,12 +91,109 @@ def plan_run(run_id: int) -> Run:
     return runs.get(RunKind.PLAN, run_id)
 
 
+class _DayChange(Schema):
+    now = AwareDateTime(
+        load_default=None, metadata={"description": "the time of the state (default: now)"}
+    )
+    unavailable = fields.Dict(
+        keys=fields.String(),
+        values=AwareDateTime(),
+        load_default=dict,
+        metadata={"description": "engineer id -> unavailable from"},
+    )
+    change_penalty = fields.Float(
+        load_default=DEFAULT_CHANGE_PENALTY, validate=validate.Range(min=0)
+    )
+    tolerance_min = fields.Float(load_default=DEFAULT_TOLERANCE_MIN, validate=validate.Range(min=0))
+
+
+class ReplanRequestSchema(_DayChange):
+    time_limit_s = fields.Float(load_default=2.0, validate=validate.Range(min=0.1, max=600))
+    seed = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class WhoRequestSchema(_DayChange):
+    job_id = fields.String(required=True)
+    top = fields.Integer(load_default=5, validate=validate.Range(1, 50))
+
+
+class CandidateSchema(Schema):
+    engineer = fields.String()
+    name = fields.String()
+    arrival = fields.String()
+    start = fields.String()
+    sla_met = fields.Boolean()
+    late_min = fields.Float()
+    extra_km = fields.Float()
+    displaced = fields.List(
+        fields.String(),
+        metadata={
+            "description": "jobs of that day given up, moved past the tolerance or made late"
+        },
+    )
+    depot = fields.String(
+        allow_none=True, metadata={"description": "the depot visited on the way for a part or tool"}
+    )
+    cost = fields.Float(metadata={"description": "what the insertion adds to the plan's objective"})
+
+
+class WhoSchema(Schema):
+    job_id = fields.String()
+    run = fields.Integer()
+    candidates = fields.List(fields.Nested(CandidateSchema))
+
+
+@blp.route("/plans/<int:run_id>/replan", methods=["POST"])
+@requires(Role.DISPATCHER)
+@blp.arguments(ReplanRequestSchema)
+@blp.response(202, RunSchema)
+def replan_plan(data: dict[str, Any], run_id: int) -> Any:
+    """Re-plan the rest of a published day from its state (emergencies, cancellations, sickness).
+
+    The state is read off the stored events at ``now``: done and in-progress
+    work stays, new jobs of the region are inserted by SLA priority, and each
+    change to a job not yet started costs ``change_penalty``. The result is a
+    new plan run (the rest of the day) with the changes against the published
+    plan and their reasons; publish it to update the engineers' days.
+    """
+    s = session()
+    run = runs.get(RunKind.PLAN, run_id)
+    bundle = day_bundle(s, run, data)
+    params = {
+        "replan_of": run.id,
+        "region": run.region_id,
+        "date": run.day.isoformat() if run.day else None,
+        "now": bundle["state"]["now"],
+        "time_limit_s": data["time_limit_s"],
+        "seed": data["seed"],
+    }
+    return runs.start(RunKind.PLAN, params, bundle, run.region_id, run.day)
+
+
+@blp.route("/plans/<int:run_id>/who", methods=["POST"])
+@requires(Role.DISPATCHER)
+@blp.arguments(WhoRequestSchema)
+@blp.response(200, WhoSchema)
+def who_should_go(data: dict[str, Any], run_id: int) -> dict[str, Any]:
+    """Who should go to a new job? Engineers ranked by what inserting it costs their day.
+
+    Answered at once from the published plan and the state of the day, without
+    a re-plan: arrival, SLA met, jobs displaced, extra km.
+    """
+    s = session()
+    run = runs.get(RunKind.PLAN, run_id)
+    return {"job_id": data["job_id"], "run": run.id, "candidates": rank(s, run, data)}
+
+
 @blp.route("/plans/<int:run_id>/problem")
 @requires(Role.DISPATCHER, Role.PLANNER)
 @blp.response(200)
 def plan_problem(run_id: int) -> Any:
-    """The dispatch problem the run solved (contract JSON), to check its plan independently."""
-    return runs.get(RunKind.PLAN, run_id).problem
+    """The dispatch problem the run solved (contract JSON), to check its plan independently.
+
+    For a re-plan, the rest-of-day problem its plan answers.
+    """
+    return solved_problem(runs.get(RunKind.PLAN, run_id))
 
 
 @blp.route("/plans/<int:run_id>/publish", methods=["POST"])

@@ -12,16 +12,31 @@ from tests.api.conftest import World
 from tests.api.test_roles import EXPECTED, _assign_j1_to_e1, _concrete
 
 # publish takes no body (tested in test_plans)
-WRITES = sorted(op for op in EXPECTED if op[0] in ("POST", "PUT", "PATCH") and not op[1].endswith("/publish"))
+WRITES = sorted(
+    op for op in EXPECTED if op[0] in ("POST", "PUT", "PATCH") and not op[1].endswith("/publish")
+)
 BODIES: list[Any] = [
     ["not", "an", "object"],  # the wrong JSON type altogether
-    {"id": 17, "name": 3, "quantity": "x", "status": 5, "region": 1, "date": "soon", "part_id": None, "problem": "none", "variants": "all"},  # wrong types
+    {
+        "id": 17,
+        "name": 3,
+        "quantity": "x",
+        "status": 5,
+        "region": 1,
+        "date": "soon",
+        "part_id": None,
+        "problem": "none",
+        "variants": "all",
+    },  # wrong types
 ]
 
 
 def _rows(world: World) -> dict[str, int]:
     with world.sessions() as s:
-        return {t.name: s.scalar(select(func.count()).select_from(t)) or 0 for t in Base.metadata.sorted_tables}
+        return {
+            t.name: s.scalar(select(func.count()).select_from(t)) or 0
+            for t in Base.metadata.sorted_tables
+        }
 
 
 @pytest.mark.parametrize("operation", WRITES, ids=lambda op: f"{op[0]} {op[1]}")
@@ -30,12 +45,27 @@ def test_bad_bodies_change_nothing(world: World, operation: tuple[str, str]) -> 
     _assign_j1_to_e1(world)
     before = _rows(world)
     for body in BODIES:
-        r = world.client.open(_concrete(path), method=method, headers=world.headers("admin"), json=body)
+        r = world.client.open(
+            _concrete(path), method=method, headers=world.headers("admin"), json=body
+        )
         assert r.status_code in (400, 404, 409, 422), (body, r.status_code)
-        assert set(r.json) == {"code", "status", "message", "errors"} and r.json["code"] == r.status_code
+        assert (
+            set(r.json) == {"code", "status", "message", "errors"}
+            and r.json["code"] == r.status_code
+        )
         assert isinstance(r.json["message"], str) and r.json["message"]
-    malformed = world.client.open(_concrete(path), method=method, headers={**world.headers("admin"), "Content-Type": "application/json"}, data="{not json")
-    assert malformed.status_code in (400, 404, 422) and set(malformed.json) == {"code", "status", "message", "errors"}
+    malformed = world.client.open(
+        _concrete(path),
+        method=method,
+        headers={**world.headers("admin"), "Content-Type": "application/json"},
+        data="{not json",
+    )
+    assert malformed.status_code in (400, 404, 422) and set(malformed.json) == {
+        "code",
+        "status",
+        "message",
+        "errors",
+    }
     assert _rows(world) == before
 
 

@@ -60,6 +60,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/plans/{run_id}"): READ,
     ("GET", "/api/v1/plans/{run_id}/problem"): READ,
     ("POST", "/api/v1/plans/{run_id}/publish"): {A, D},
+    ("POST", "/api/v1/plans/{run_id}/replan"): {A, D},
+    ("POST", "/api/v1/plans/{run_id}/who"): {A, D},
     ("GET", "/api/v1/engineers/{engineer_id}/assignments"): {A, D, P, E},
     ("GET", "/api/v1/scenarios"): {A, P},
     ("POST", "/api/v1/scenarios"): {A, P},
