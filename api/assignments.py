@@ -1,4 +1,9 @@
-"""An engineer's published day: ordered stops with times, places, job details and pickups."""
+"""An engineer's published day: ordered stops with times, places, job details and pickups.
+
+This is what every engineer's phone asks for, often: two plain queries (the
+engineer with their region's time zone, then the stops joined to their job,
+site and depot) read as rows, without loading ORM objects.
+"""
 
 from __future__ import annotations
 
@@ -6,88 +11,105 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from api.errors import not_found
-from api.models import Assignment, Engineer, Job, Region
+from api.models import Assignment, Depot, Engineer, Job, Region, Site
 
 if TYPE_CHECKING:
     from datetime import date, datetime
 
     from sqlalchemy.orm import Session
 
+_STOP = (
+    Assignment.run_id,
+    Assignment.type,
+    Assignment.arrival,
+    Assignment.start,
+    Assignment.end,
+    Assignment.pickup,
+)
+_JOB = (
+    Job.id,
+    Job.kind,
+    Job.priority,
+    Job.status,
+    Job.description,
+    Job.duration_min,
+    Job.response_deadline,
+    Job.repair_deadline,
+    Job.parts,
+    Job.tools,
+    Job.skills,
+)
+_SITE = (Site.id, Site.name, Site.address, Site.lat, Site.lon)
+_DEPOT = (Depot.id, Depot.name, Depot.address, Depot.lat, Depot.lon)
+
 
 def engineer_day(s: Session, engineer_id: str, day: date) -> dict[str, Any]:
     """The stops of ``engineer_id`` on ``day`` from the published plan (empty if none)."""
-    engineer = s.get(Engineer, engineer_id)
-    if engineer is None:
+    found = s.execute(
+        select(Engineer.name, Region.id, Region.timezone)
+        .join(Region, Region.id == Engineer.region_id)
+        .where(Engineer.id == engineer_id)
+    ).first()
+    if found is None:
         raise not_found("engineer", engineer_id, "engineer_id")
-    region = s.get(Region, engineer.region_id)
-    assert region is not None
-    zone = ZoneInfo(region.timezone)
-    rows = list(
-        s.scalars(
-            select(Assignment)
-            .where(Assignment.engineer_id == engineer_id, Assignment.day == day)
-            .options(joinedload(Assignment.job).joinedload(Job.site), joinedload(Assignment.depot))
-            .order_by(Assignment.start, Assignment.run_id, Assignment.sequence)
-        )
-    )
+    name, region_id, timezone = found
+    zone = ZoneInfo(timezone)
+    rows = s.execute(
+        select(*_STOP, *_JOB, *_SITE, *_DEPOT)
+        .outerjoin(Job, Job.id == Assignment.job_id)
+        .outerjoin(Site, Site.id == Job.site_id)
+        .outerjoin(Depot, Depot.id == Assignment.depot_id)
+        .where(Assignment.engineer_id == engineer_id, Assignment.day == day)
+        .order_by(Assignment.start, Assignment.run_id, Assignment.sequence)
+    ).all()
 
     def at(value: datetime | None) -> str | None:
         return None if value is None else value.astimezone(zone).isoformat()
 
     stops: list[dict[str, Any]] = []
     pickups: list[dict[str, Any]] = []
-    for a in rows:
+    n_stop, n_job, n_site = len(_STOP), len(_JOB), len(_SITE)
+    for row in rows:
+        _run, kind, arrival, start, end, pickup = row[:n_stop]
+        job = row[n_stop : n_stop + n_job]
+        site = row[n_stop + n_job : n_stop + n_job + n_site]
+        depot = row[n_stop + n_job + n_site :]
         stop: dict[str, Any] = {
             "sequence": len(stops),
-            "type": a.type,
-            "arrival": at(a.arrival),
-            "start": at(a.start),
-            "end": at(a.end),
+            "type": kind,
+            "arrival": at(arrival),
+            "start": at(start),
+            "end": at(end),
         }
-        if a.job is not None:
-            j = a.job
+        if job[0] is not None:
             stop["job"] = {
-                "id": j.id,
-                "kind": j.kind,
-                "priority": j.priority,
-                "status": j.status,
-                "description": j.description,
-                "duration_min": j.duration_min,
-                "response_deadline": at(j.response_deadline),
-                "repair_deadline": at(j.repair_deadline),
-                "parts": dict(j.parts),
-                "tools": list(j.tools),
-                "skills": dict(j.skills),
-                "site": {
-                    "id": j.site.id,
-                    "name": j.site.name,
-                    "address": j.site.address,
-                    "lat": j.site.lat,
-                    "lon": j.site.lon,
-                },
+                "id": job[0],
+                "kind": job[1],
+                "priority": job[2],
+                "status": job[3],
+                "description": job[4],
+                "duration_min": job[5],
+                "response_deadline": at(job[6]),
+                "repair_deadline": at(job[7]),
+                "parts": dict(job[8]),
+                "tools": list(job[9]),
+                "skills": dict(job[10]),
+                "site": dict(zip(("id", "name", "address", "lat", "lon"), site, strict=True)),
             }
-        if a.depot is not None:
-            d = a.depot
-            stop["depot"] = {
-                "id": d.id,
-                "name": d.name,
-                "address": d.address,
-                "lat": d.lat,
-                "lon": d.lon,
-            }
-            stop["pickup"] = dict(a.pickup)
+        if depot[0] is not None:
+            stop["depot"] = dict(zip(("id", "name", "address", "lat", "lon"), depot, strict=True))
+            stop["pickup"] = dict(pickup)
             pickups.extend(
-                {"depot": d.id, "part": p, "quantity": q} for p, q in sorted(a.pickup.items())
+                {"depot": depot[0], "part": p, "quantity": q} for p, q in sorted(pickup.items())
             )
         stops.append(stop)
     return {
-        "engineer": {"id": engineer.id, "name": engineer.name},
+        "engineer": {"id": engineer_id, "name": name},
         "date": day.isoformat(),
-        "region": region.id,
-        "run_id": rows[-1].run_id if rows else None,
+        "region": region_id,
+        "run_id": rows[-1][0] if rows else None,
         "stops": stops,
         "pickups": pickups,
     }

@@ -40,7 +40,7 @@ def _server_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
-        "--workers", type=int, default=None, help="server processes (default: 2 x cores)"
+        "--workers", type=int, default=None, help="server processes (default: one per core)"
     )
     parser.add_argument("--threads", type=int, default=4, help="request threads per process")
     parser.add_argument("--database-url", help="default: DATABASE_URL or ./instance/fieldplan.db")
@@ -100,7 +100,7 @@ def serve(url: str, host: str, port: int, workers: int | None, threads: int) -> 
     engine.dispose()
     if failed:
         out.print(f"{failed} run(s) left running by a stopped service marked failed")
-    workers = workers or 2 * (os.cpu_count() or 1)
+    workers = workers or (os.cpu_count() or 1)
     out.print(
         f"serving on http://{host}:{port}/ (API docs: http://{host}:{port}/api/v1/docs), {workers} processes x {threads} threads"
     )
@@ -114,8 +114,21 @@ def serve(url: str, host: str, port: int, workers: int | None, threads: int) -> 
             "accesslog": None,
             "loglevel": "warning",
             "timeout": 120,
+            "post_worker_init": _freeze_imports,
         },
     ).run()
+
+
+def _freeze_imports(_worker: Any) -> None:
+    """Move everything loaded so far out of the garbage collector's sight.
+
+    The app's imports leave some 130,000 long-lived objects; a full collection
+    scanning them stalls a request for 50-80 ms every few hundred requests.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _safe(url: str) -> str:
