@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo demo-roads test lint pytest osrm-install bench-solomon bench-field bench-scale clean
+.PHONY: install demo demo-roads test lint pytest osrm-install screenshots bench-solomon bench-field bench-scale clean
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ pytest: install osrm-install
 # into FIELDPLAN_OSRM_HOME if set, else ~/.cache/fieldplan/osrm; quick when already there.
 osrm-install: install
 	$(BIN)/fieldplan osrm install
+
+# Screenshots of the board and the engineer's day (desktop and phone) into docs/screenshots/.
+screenshots: install
+	FIELDPLAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web
 
 bench-install: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'

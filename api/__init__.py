@@ -50,7 +50,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for module in (health, reference, jobs, stock, plans, analysis):
         rest.register_blueprint(module.blp)
     app.add_url_rule("/api/v1/docs/assets/<path:name>", "docs_assets", _docs_asset)
-    app.add_url_rule("/", "index", lambda: app.redirect("/api/v1/docs"))
+    from api.web import web
+
+    app.register_blueprint(web)
     return app
 
 

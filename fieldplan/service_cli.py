@@ -224,6 +224,14 @@ def service_demo(args: argparse.Namespace) -> int:
         f"{k['km']:,.0f} km; published as {published['assignments']} stops"
     )
     base = f"http://{args.host}:{args.port}"
+    out.print(
+        f"dispatcher board: {base}/board?region={region}&date={day.isoformat()} (sign in with the dispatcher token)",
+        highlight=False,
+    )
+    out.print(
+        f"engineer's day:   {base}/day?date={day.isoformat()} (sign in with the e001 token)",
+        highlight=False,
+    )
     out.print("tokens (send as 'Authorization: Bearer <token>'):")
     for name, token in tokens.items():
         out.print(f"  {name:<11} {token}", highlight=False)
