@@ -471,12 +471,16 @@ def solve_routes(
         return EngineResult(tuple(initial), "constructed", solutions, first_at, first_at)
     model = _RoutingModel(problem, _nodes(problem, layout), layout.allowed, scale)
 
+    # The callback must not reach the model: OR-Tools keeps it alive from C++, where
+    # Python's collector cannot see the cycle, and the whole model would never be freed.
+    cost_var = model.routing.CostVar()
+    money = scale.money
+
     def on_solution() -> None:
         nonlocal solutions
         solutions += 1
         if progress is not None:
-            cost = model.routing.CostVar().Value() / scale.money
-            progress(time.monotonic() - began, cost, solutions)
+            progress(time.monotonic() - began, cost_var.Value() / money, solutions)
 
     model.routing.AddAtSolutionCallback(on_solution)
     params = model.parameters(options, max(options.time_limit_s - (time.monotonic() - began), 0.05))
