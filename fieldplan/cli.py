@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from dispatch.errors import ProblemError
-from fieldplan import inventory_cli, replan_cli, roads_cli, service_cli
+from fieldplan import inventory_cli, replan_cli, roads_cli, scenario_cli, service_cli
 from fieldplan.console import err, out
 from fieldplan.files import write_json
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from dispatch.problem import Problem
 
 # Areas that add their own subcommands: each has register(top, generate).
-EXTENSIONS: tuple[ModuleType, ...] = (roads_cli, inventory_cli, service_cli)
+EXTENSIONS: tuple[ModuleType, ...] = (roads_cli, inventory_cli, service_cli, scenario_cli)
 
 
 def _parser() -> argparse.ArgumentParser:

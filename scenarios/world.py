@@ -1,0 +1,290 @@
+"""The organisation a study simulates: sites with installed equipment, engineers, depots, parts.
+
+Sites, engineers and depots come from the dispatch generator on real city
+coordinates (:func:`scenarios.generate.generate_dispatch`); each site gets an
+installed base of one product line under a gold, silver or bronze contract.
+Faults arrive from per-part failure rates of that equipment, so the jobs the
+dispatcher sees and the parts the stock planner must hold follow from the same
+rates. The sites and fault stream come from the baseline's settings and the
+seed alone, so every variant of a study meets the same faults.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import numpy as np
+
+from scenarios.cities import REGIONS, haversine_km
+from scenarios.generate import PARTS, PRODUCT_LINES, generate_dispatch
+from scenarios.study import TIERS, StudyError
+
+#: Share of the daily jobs that are repairs (faults), the rest planned visits.
+REPAIR_SHARE = 0.57
+#: Of the repairs, the share reported as emergencies.
+EMERGENCY_SHARE = 0.15 / 0.57
+#: Of the planned visits, the share of installations (the rest preventive maintenance).
+INSTALLATION_SHARE = 0.25
+#: Share of faults that need a spare part to fix.
+PART_SHARE = 0.7
+#: Working days a planned visit may wait before it is overdue.
+PLANNED_WINDOW_DAYS = 10
+#: Unit cost by stocking tier (a range, drawn once per part).
+COST_RANGE = {"common": (30.0, 90.0), "medium": (200.0, 700.0), "rare": (1500.0, 6000.0)}
+#: Units of each part a van carries under each policy.
+VAN_UNITS = {"common": 1, "all": 2}
+
+
+@dataclass
+class Site:
+    id: str
+    lat: float
+    lon: float
+    line: str
+    tier: str
+    depot: str  # the nearest depot: where its parts are stocked
+
+
+@dataclass
+class EngineerSpec:
+    id: str
+    city: str
+    lat: float
+    lon: float
+    shift: tuple[int, int]  # minutes after local midnight
+    max_overtime_min: int
+    break_min: int
+    skills: dict[str, int]
+    tools: list[str]
+    van_target: dict[str, int] = field(default_factory=dict)
+    depot: str = ""  # where the van is refilled each evening
+
+
+@dataclass
+class DepotSpec:
+    id: str
+    lat: float
+    lon: float
+    opens: int
+    closes: int
+    pickup_min: int
+    tools: list[str]
+
+
+@dataclass
+class World:
+    region: str
+    start: date
+    utc_offset_min: int
+    speed_kmh: float
+    sites: list[Site]
+    engineers: list[EngineerSpec]
+    depots: list[DepotSpec]
+    unit_cost: dict[str, float]
+    #: faults per day of each part at each site: rates[site index][part]
+    fault_rates: list[dict[str, float]]
+    planned_per_day: float
+    settings: dict[str, Any]
+
+    def tz(self) -> timezone:
+        return timezone(timedelta(minutes=self.utc_offset_min))
+
+    def iso(self, minutes: float) -> str:
+        """Minutes since the first day's local midnight as an ISO time."""
+        moment = datetime.combine(self.start, datetime.min.time(), tzinfo=self.tz()) + timedelta(
+            minutes=float(minutes)
+        )
+        return moment.isoformat()
+
+
+def _depots_from(data: dict[str, Any]) -> list[DepotSpec]:
+    def minute(text: str) -> int:
+        t = datetime.fromisoformat(text)
+        return t.hour * 60 + t.minute
+
+    return [
+        DepotSpec(
+            d["id"],
+            d["location"]["lat"],
+            d["location"]["lon"],
+            minute(d["hours"]["start"]),
+            minute(d["hours"]["end"]),
+            int(d.get("pickup_min", 15)),
+            list(d.get("tools", [])),
+        )
+        for d in data["depots"]
+    ]
+
+
+def _engineers_from(data: dict[str, Any], cities: dict[str, Any]) -> list[EngineerSpec]:
+    out = []
+    for e in data["engineers"]:
+        start, end = (
+            datetime.fromisoformat(e["shift"]["start"]),
+            datetime.fromisoformat(e["shift"]["end"]),
+        )
+        lat, lon = e["start"]["lat"], e["start"]["lon"]
+        city = min(cities.values(), key=lambda c: haversine_km(lat, lon, c.lat, c.lon)).name
+        out.append(
+            EngineerSpec(
+                e["id"],
+                city,
+                lat,
+                lon,
+                (start.hour * 60 + start.minute, end.hour * 60 + end.minute),
+                int(e["max_overtime_min"]),
+                int(e["breaks"][0]["duration_min"]) if e["breaks"] else 0,
+                dict(e["skills"]),
+                list(e.get("tools", [])),
+            )
+        )
+    return out
+
+
+def build_world(
+    baseline: dict[str, Any],
+    settings: dict[str, Any],
+    operations: dict[str, Any],
+    seed: int,
+    path: str = "variant",
+) -> World:
+    """The world of one variant: the baseline's sites and faults, the variant's team and depots."""
+    region = REGIONS[settings["region"]]
+    start = date.fromisoformat(str(settings["start_date"]))
+    pool = max(60, int(2.5 * baseline["jobs_per_day"]))
+    base_data = generate_dispatch(
+        baseline["engineers"],
+        pool,
+        seed,
+        region=baseline["region"],
+        date=start.isoformat(),
+        depots=baseline["depots"],
+    )
+    team_data = base_data
+    if settings["engineers"] != baseline["engineers"] or settings["depots"] != baseline["depots"]:
+        team_data = generate_dispatch(
+            settings["engineers"],
+            pool,
+            seed,
+            region=settings["region"],
+            date=start.isoformat(),
+            depots=settings["depots"],
+        )
+    rng = np.random.default_rng([seed, 7])
+    depots = _depots_from(team_data)
+    closed = set(operations.get("close_depots", []))
+    for i, d in enumerate(operations.get("close_depots", [])):
+        if d not in {x.id for x in depots}:
+            raise StudyError(
+                f"{path}.close_depots[{i}]",
+                f"no depot '{d}'; the region's depots are {', '.join(x.id for x in depots)}",
+            )
+    depots = [d for d in depots if d.id not in closed]
+    if not depots:
+        raise StudyError(f"{path}.close_depots", "leaves no depot")
+    cities = {c.name: c for c in region.cities}
+    engineers = _engineers_from(team_data, cities)
+    if "remove_engineers" in operations:
+        engineers = engineers[: len(engineers) - int(operations["remove_engineers"])]
+    for add in operations.get("add_engineers", []):
+        engineers += _hire(rng, engineers, cities[add["city"]], int(add.get("count", 1)))
+    if "train" in operations:
+        _train(engineers, operations["train"])
+    # sites: the baseline's pool, each with one product line and a contract tier
+    shares = np.array([baseline["tiers"][t] for t in TIERS], dtype=float)
+    site_rng = np.random.default_rng([seed, 11])
+    sites = []
+    for k, job in enumerate(base_data["jobs"]):
+        line = next(iter(job["skills"]), PRODUCT_LINES[0].name)
+        tier = TIERS[int(site_rng.choice(len(TIERS), p=shares / shares.sum()))]
+        lat, lon = job["site"]["lat"], job["site"]["lon"]
+        nearest = min(depots, key=lambda d: haversine_km(lat, lon, d.lat, d.lon)).id
+        sites.append(Site(f"S{k + 1:04d}", lat, lon, line, tier, nearest))
+    # faults: each site's parts fail at rates proportional to their popularity, scaled so
+    # that a week's faults are jobs_per_day x REPAIR_SHARE per working day on average
+    # (they arrive on all seven days and wait for the five working ones)
+    weights = [{p.id: p.popularity for p in PARTS if p.line == s.line} for s in sites]
+    total = sum(sum(w.values()) for w in weights)
+    scale = settings["jobs_per_day"] * REPAIR_SHARE * 5 / 7 / total
+    rates = [{p: w * scale for p, w in ws.items()} for ws in weights]
+    cost_rng = np.random.default_rng([seed, 13])
+    unit_cost = {p.id: round(float(cost_rng.uniform(*COST_RANGE[p.tier])), 2) for p in PARTS}
+    world = World(
+        region=settings["region"],
+        start=start,
+        utc_offset_min=region.utc_offset_min(start),
+        speed_kmh=region.speed_kmh,
+        sites=sites,
+        engineers=engineers,
+        depots=depots,
+        unit_cost=unit_cost,
+        fault_rates=rates,
+        planned_per_day=settings["jobs_per_day"] * (1 - REPAIR_SHARE),
+        settings=copy.deepcopy(settings),
+    )
+    for e in engineers:
+        e.depot = min(depots, key=lambda d: haversine_km(e.lat, e.lon, d.lat, d.lon)).id
+        e.van_target = van_target(e, settings["van_stock"])
+    return world
+
+
+def van_target(e: EngineerSpec, policy: str) -> dict[str, int]:
+    """What the van is refilled to each evening: parts of the lines the engineer serves."""
+    if policy == "none":
+        return {}
+    return {
+        p.id: VAN_UNITS[policy]
+        for p in PARTS
+        if p.line in e.skills and (policy == "all" or p.tier == "common")
+    }
+
+
+def _hire(
+    rng: np.random.Generator, crew: list[EngineerSpec], city: Any, count: int
+) -> list[EngineerSpec]:
+    """New engineers living near ``city``, skilled like a colleague there (or the team's first)."""
+    like = [e for e in crew if e.city == city.name] or crew
+    width = max(3, len(str(len(crew) + count)))
+    taken = {e.id for e in crew}
+    out = []
+    n = len(crew)
+    for k in range(count):
+        model = like[k % len(like)]
+        n += 1
+        ident = f"E{n:0{width}d}"
+        while ident in taken:
+            n += 1
+            ident = f"E{n:0{width}d}"
+        taken.add(ident)
+        bearing, dist = rng.uniform(0, 2 * math.pi), rng.uniform(2.0, city.spread_km)
+        lat = city.lat + dist * math.cos(bearing) / 111.2
+        lon = city.lon + dist * math.sin(bearing) / (111.2 * math.cos(math.radians(city.lat)))
+        out.append(
+            EngineerSpec(
+                ident,
+                city.name,
+                lat,
+                lon,
+                model.shift,
+                model.max_overtime_min,
+                model.break_min,
+                dict(model.skills),
+                list(model.tools),
+            )
+        )
+    return out
+
+
+def _train(crew: list[EngineerSpec], train: dict[str, Any]) -> None:
+    """Raise ``engineers`` engineers (those closest to it first) to ``level`` in ``skill``."""
+    skill, level, count = train["skill"], int(train.get("level", 2)), int(train["engineers"])
+    ranked = sorted(
+        (e for e in crew if e.skills.get(skill, 0) < level),
+        key=lambda e: (-e.skills.get(skill, 0), e.id),
+    )
+    for e in ranked[:count]:
+        e.skills[skill] = level
