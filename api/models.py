@@ -83,6 +83,7 @@ class RunKind(StrEnum):
     PLAN = "plan"
     SCENARIO = "scenario"
     STOCK = "stock"
+    STUDY = "study"
 
 
 class RunStatus(StrEnum):

@@ -260,12 +260,46 @@ def _scenario(
     return compare(problem_data, params["variants"], progress)
 
 
+def _study(
+    params: dict[str, Any], problem_data: dict[str, Any] | None, report: _Reporter
+) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from scenarios.report import table_rows
+    from scenarios.run import run_study
+    from scenarios.study import study_from_data
+
+    study = study_from_data(params["study"])
+    finished: list[str] = []
+
+    def done(name: str) -> None:
+        finished.append(name)
+        report(
+            {
+                "variants_done": len(finished),
+                "variants": len(study.variants),
+                "fraction": round(len(finished) / len(study.variants), 3),
+            },
+            force=True,
+        )
+
+    results = run_study(study, workers=1, done=done)
+    return {
+        "name": study.name,
+        "days": study.days,
+        "seed": study.seed,
+        "table": table_rows(results),
+        "variants": [asdict(r) for r in results],
+    }
+
+
 RUNNERS: dict[
     RunKind, Callable[[dict[str, Any], dict[str, Any] | None, _Reporter], dict[str, Any]]
 ] = {
     RunKind.PLAN: _plan,
     RunKind.STOCK: _stock,
     RunKind.SCENARIO: _scenario,
+    RunKind.STUDY: _study,
 }
 
 

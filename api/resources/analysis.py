@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from api.auth import requires
 from api.errors import ApiError
@@ -24,6 +26,9 @@ from api.session import session
 from dispatch.errors import ProblemError
 from inventory.json_io import problem_from_json as stock_problem_from_json
 from scenarios.day_whatif import apply_variant
+from scenarios.report import report_html, results_from_json
+from scenarios.run import check_worlds
+from scenarios.study import StudyError, study_from_data
 
 blp = Blueprint(
     "analysis",
@@ -101,3 +106,62 @@ class StockPlans(MethodView):
 def stock_run(run_id: int) -> Run:
     """A stock-plan run: status, progress and, when done, the plan in the stock contract's form."""
     return runs.get(RunKind.STOCK, run_id)
+
+
+class StudyRequestSchema(Schema):
+    study = fields.Dict(
+        required=True,
+        metadata={
+            "description": "a scenario file's content (name, days, seed, baseline, variants); see scenarios/examples"
+        },
+    )
+
+
+@blp.route("/studies")
+class Studies(MethodView):
+    @requires(Role.PLANNER)
+    @blp.arguments(StudyRequestSchema)
+    @blp.response(202, RunSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Start a multi-day study: the baseline and each variant co-simulated over weeks.
+
+        The body is a scenario file's content; a bad one is refused at once,
+        naming the field (``variants[1].sla.emergency.gold``).
+        """
+        try:
+            study = study_from_data(data["study"])
+            check_worlds(study)
+        except StudyError as exc:
+            raise ApiError(422, str(exc), f"study.{exc.path}" if exc.path else "study") from None
+        return runs.start(RunKind.STUDY, {"study": data["study"]}, None)
+
+    @requires(Role.PLANNER)
+    @blp.arguments(RunListArgs, location="query")
+    @blp.response(200, page_schema(RunSummarySchema, "StudyRunPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List study runs, newest first."""
+        return runs.listing(RunKind.STUDY, args)
+
+
+@blp.route("/studies/<int:run_id>", endpoint="study_run")
+@requires(Role.PLANNER)
+@blp.response(200, RunSchema)
+def study_run(run_id: int) -> Run:
+    """A study run: status, progress and, when done, the KPI table and every variant's figures."""
+    return runs.get(RunKind.STUDY, run_id)
+
+
+@blp.route("/studies/<int:run_id>/report")
+@requires(Role.PLANNER)
+@blp.response(
+    200, description="the report as one HTML page (plots embedded)", content_type="text/html"
+)
+def study_report(run_id: int) -> Any:
+    """The study's report: the KPI table side by side and the plots, as a self-contained HTML page."""
+    run = runs.get(RunKind.STUDY, run_id)
+    if run.status != "done" or run.result is None:
+        raise ApiError(409, f"study {run_id} is {run.status}; its report exists once it is done")
+    page = report_html(
+        study_from_data(run.params["study"]), results_from_json(run.result["variants"])
+    )
+    return Response(page, mimetype="text/html")

@@ -67,6 +67,10 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/scenarios"): {A, P},
     ("GET", "/api/v1/scenarios/{run_id}"): {A, P},
     ("GET", "/api/v1/stock-plans"): {A, P},
+    ("GET", "/api/v1/studies"): {A, P},
+    ("POST", "/api/v1/studies"): {A, P},
+    ("GET", "/api/v1/studies/{run_id}"): {A, P},
+    ("GET", "/api/v1/studies/{run_id}/report"): {A, P},
     ("POST", "/api/v1/stock-plans"): {A, P},
     ("GET", "/api/v1/stock-plans/{run_id}"): {A, P},
 }

@@ -163,3 +163,21 @@ def test_a_stock_plan_run_returns_the_contract_plan(world: World) -> None:
     assert listed["total"] == 1 and "result" not in listed["items"][0]
     bad = world.post("planner", "/api/v1/stock-plans", {"problem": {**problem, "parts": "none"}})
     assert bad.status_code == 422 and "parts" in bad.json["errors"]["json"]
+
+
+def test_a_study_runs_and_serves_its_report(world: World) -> None:
+    study = {"name": "tiny", "days": 1, "seed": 2, "baseline": {"engineers": 4, "jobs_per_day": 12, "plan_time_s": 0.3, "replan_time_s": 0.2}, "variants": [{"name": "one more", "add_engineers": [{"city": "Shanghai", "count": 1}]}]}
+    r = world.post("planner", "/api/v1/studies", {"study": study})
+    assert r.status_code == 202 and r.json["kind"] == "study"
+    run = world.get("planner", f"/api/v1/studies/{r.json['id']}").json
+    assert run["status"] == "done", run["error"]
+    assert run["progress"]["variants_done"] == 2
+    assert [v["name"] for v in run["result"]["variants"]] == ["baseline", "one more"]
+    table = {row[0]: row[1:] for row in run["result"]["table"]}
+    assert table["engineers"] == ["4", "5 (+1)"]
+    page = world.get("planner", f"/api/v1/studies/{r.json['id']}/report")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert "<h1>tiny</h1>" in html and "5 (+1)" in html and html.count('src="data:image/png;base64,') == 4
+    bad = world.post("planner", "/api/v1/studies", {"study": {**study, "variants": [{"name": "x", "sla": {"emergency": {"gold": 0}}}]}})
+    assert bad.status_code == 422 and "study.variants[0].sla.emergency.gold" in bad.json["errors"]["json"]

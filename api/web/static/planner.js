@@ -11,7 +11,9 @@ async function start() {
   document.getElementById("region").replaceChildren(...regions.map((r) => el("option", { value: r.id }, r.name)));
   document.getElementById("date").value = fp.param("date") || fp.today();
   document.getElementById("scenario-form").addEventListener("submit", submit);
+  document.getElementById("study-form").addEventListener("submit", submitStudy);
   await list();
+  await listStudies();
 }
 
 async function list() {
@@ -44,6 +46,31 @@ async function report(id) {
     return el("td", {}, String(r.figures[key]), diff ? el("small", { class: tone }, ` (${diff > 0 ? "+" : ""}${diff})`) : null);
   })));
   document.getElementById("report").replaceChildren(el("h3", {}, `Study ${run.id}: ${run.region} on ${run.date}`), el("div", { class: "scroll" }, el("table", { class: "compare" }, el("thead", {}, head), el("tbody", {}, body))));
+}
+
+async function listStudies() {
+  const runs = (await api("/studies?per_page=20")).items;
+  document.getElementById("studies").replaceChildren(...runs.map((r) => el("li", {}, el("button", { type: "button", class: "link", onclick: () => showStudy(r.id) }, `Simulation ${r.id}: ${r.params.study.name} · ${r.status}`))));
+}
+
+async function submitStudy(event) {
+  event.preventDefault();
+  let study;
+  try { study = JSON.parse(document.getElementById("study").value); } catch { fp.message("study: not valid JSON", "error"); return; }
+  try {
+    const run = await api("/studies", { method: "POST", body: { study } });
+    await fp.watch(`/studies/${run.id}`, (r) => { document.getElementById("study-status").textContent = `Simulation ${r.id}: ${r.status}${r.progress.variants ? ` (${r.progress.variants_done} of ${r.progress.variants} variants)` : ""}`; });
+    await listStudies();
+    await showStudy(run.id);
+  } catch (error) { fp.message(error.message, "error"); }
+}
+
+async function showStudy(id) {
+  const response = await fetch(`/api/v1/studies/${id}/report`, { headers: { Authorization: `Bearer ${fp.token()}` } });
+  const frame = document.getElementById("study-report");
+  if (!response.ok) { fp.message((await response.json()).message, "error"); return; }
+  frame.srcdoc = await response.text();
+  frame.hidden = false;
 }
 
 start().catch((error) => { if (error.message !== "not signed in" && error.message !== "wrong page for this role") fp.message(error.message, "error"); });
