@@ -296,6 +296,10 @@ def _kept_routes(
             continue
         visits: list[Visit] = []
         breaks_left = 0
+        # Breaks the rest of the day no longer has (one due while the engineer is on
+        # the road at ``now``) are not kept: skip the earliest published ones beyond it.
+        ahead = sum(1 for s in route.stops if s.type is StopType.BREAK and s.start >= state.now)
+        skip = max(0, ahead - len(rest.engineers[rest.engineer_index[route.engineer]].breaks))
         for stop in route.stops:
             if stop.type is StopType.JOB:
                 if state.status(str(stop.id)) is None and str(stop.id) in rest.job_index:
@@ -306,6 +310,9 @@ def _kept_routes(
                         Visit(StopType.DEPOT, str(stop.id), dict(stop.pickup), stop.borrow)
                     )
             elif stop.start >= state.now:
+                if skip:
+                    skip -= 1
+                    continue
                 visits.append(Visit(StopType.BREAK, breaks_left))
                 breaks_left += 1
         located = [v.type for v in visits if v.type is not StopType.BREAK]
@@ -368,8 +375,13 @@ def replan(
     state: DayState,
     time_limit_s: float = 2.0,
     seed: int = 0,
+    max_steps: int | None = None,
 ) -> Replan:
-    """Re-optimise the rest of the day from ``state`` (see the module docstring)."""
+    """Re-optimise the rest of the day from ``state`` (see the module docstring).
+
+    With ``max_steps`` the search stops after that many improvement steps, and
+    the same input and seed give the same plan (unless the time limit comes first).
+    """
     began = time.monotonic()
     data = residual_problem(problem, plan, state)
     rest = _load_residual(data, state)
@@ -382,10 +394,10 @@ def replan(
             new_plan = candidate
     kept = _kept_routes(rest, plan, state)
     if new_plan is None:
-        new_plan, steps = _search(rest, plan, state, kept, began, time_limit_s, seed)
+        new_plan, steps = _search(rest, plan, state, kept, began, time_limit_s, seed, max_steps)
     if kept and check(rest, new_plan):
         # a kept route no longer holds (its stock or times moved): search them too
-        new_plan, steps = _search(rest, plan, state, {}, began, time_limit_s, seed)
+        new_plan, steps = _search(rest, plan, state, {}, began, time_limit_s, seed, max_steps)
     new_plan = replace(
         new_plan,
         solver=SolverInfo(
@@ -409,6 +421,7 @@ def _search(
     began: float,
     time_limit_s: float,
     seed: int,
+    max_steps: int | None = None,
 ) -> tuple[Plan, int]:
     """Search the rest of the day around the kept routes; the plan and steps taken."""
     layout = plan_layout(rest)
@@ -439,7 +452,11 @@ def _search(
         sorted((j for j in layout.jobs if j not in builder.where), key=builder.urgency)
     )
     deadline = began + SEARCH_SHARE * time_limit_s
-    steps = improve(builder, seed, deadline=deadline) if time.monotonic() < deadline else 0
+    steps = (
+        improve(builder, seed, deadline=deadline, max_steps=max_steps)
+        if time.monotonic() < deadline
+        else 0
+    )
     return plan_from_drafts(rest, [*builder.drafts(), *kept.values()]), steps
 
 

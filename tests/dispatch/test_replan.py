@@ -260,3 +260,39 @@ def test_a_generated_day_at_half_past_ten_with_no_news_keeps_its_plan() -> None:
     assert check(result.problem, result.plan) == []
     assert result.changes == ()
     assert result.unchanged == sum(1 for o in plan.jobs if o.id not in jobs)
+
+
+def test_a_break_due_while_on_the_road_is_not_kept_twice() -> None:
+    """Re-planned at 13:00, the moment a published break begins on the way to the next job.
+
+    The engineer is free only on arrival (14:07), after the break's latest start
+    (13:30), so the rest of the day has no break left for them; the route kept
+    from the published plan must not carry it either (it used to fail with an
+    IndexError). A day of the co-simulation, cut down to that engineer.
+    """
+    import json
+    from pathlib import Path
+
+    from dispatch.check import check
+    from dispatch.day_state import state_from_json
+    from dispatch.json_io import problem_from_json
+    from dispatch.plan_io import plan_from_json
+    from dispatch.replan import replan
+
+    data = json.loads(
+        (Path(__file__).parent / "data" / "ReplanWhenABreakIsDueOnTheRoad.json").read_text()
+    )
+    problem = problem_from_json(data["problem"])
+    published = plan_from_json(data["plan"], problem.clock)
+    result = replan(
+        problem,
+        published,
+        state_from_json(data["state"], problem),
+        time_limit_s=5.0,
+        seed=1,
+        max_steps=50,
+    )
+    assert check(result.problem, result.plan) == []
+    route = next(r for r in result.plan.routes if r.engineer == "E021")
+    assert all(s.type.value != "break" for s in route.stops)
+    assert result.problem.engineers[0].breaks == ()
