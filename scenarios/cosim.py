@@ -21,8 +21,9 @@ Each working day:
 Faults arrive every day, weekends included; planning happens on working days.
 Times are minutes after the first day's local midnight at the region's UTC
 offset on that day (summer-time changes within a study are ignored). The plan's
-times are taken as what happens (no stochastic durations). Seeded: the same
-study and seed give the same figures.
+times are taken as what happens (no stochastic durations). Seeded and
+reproducible: the searches stop after a number of steps, not a time, so the
+same study and seed give the same figures on any machine.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from scenarios.world import (
     EMERGENCY_SHARE,
     INSTALLATION_SHARE,
     PART_SHARE,
+    PLANNED_WINDOW_DAYS,
     World,
 )
 
@@ -216,6 +218,14 @@ class Simulation:
         due = add_sla_minutes(at, minutes, Coverage(s["coverage"][tier]), self.calendar)
         return self._minutes(due)
 
+    def _planned_due(self, reported: float) -> float:
+        """A planned visit is due within PLANNED_WINDOW_DAYS working days (10 h each)."""
+        at = datetime.fromisoformat(self.world.iso(reported))
+        due = add_sla_minutes(
+            at, PLANNED_WINDOW_DAYS * 600.0, Coverage.BUSINESS_HOURS, self.calendar
+        )
+        return self._minutes(due)
+
     def _minutes(self, moment: datetime) -> float:
         origin = datetime.fromisoformat(self.world.iso(0))
         return (moment - origin).total_seconds() / 60.0
@@ -278,7 +288,7 @@ class Simulation:
                     kind=kind,
                     priority=3,
                     reported=reported,
-                    deadline=None,
+                    deadline=self._planned_due(reported),
                     tier=site.tier,
                     part=None,
                     known=True,
@@ -356,7 +366,11 @@ class Simulation:
                 for d in w.depots
             ],
             "objective": OBJECTIVE,
-            "options": {"time_limit_s": float(self.settings["plan_time_s"]), "seed": self.seed},
+            "options": {
+                "time_limit_s": float(self.settings["plan_time_s"]),
+                "seed": self.seed,
+                "solution_limit": int(self.settings["plan_solutions"]),
+            },
         }
 
     def _plannable(self, now: float, day_end: float) -> list[SimJob]:
@@ -402,6 +416,7 @@ class Simulation:
                 state_from_json(state, problem),
                 time_limit_s=float(self.settings["replan_time_s"]),
                 seed=self.seed,
+                max_steps=int(self.settings["replan_steps"]),
             )
             problem, plan = result.problem, result.plan
             cutoff = at

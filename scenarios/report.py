@@ -37,7 +37,7 @@ ROWS: tuple[tuple[str, str, bool | None], ...] = (
     ("jobs_done", "jobs done", True),
     ("engineers", "engineers", None),
 )
-LEVELS = ("emergency", "normal", "follow_up")
+LEVELS = ("emergency", "normal", "follow_up", "preventive", "installation")
 
 
 def table_rows(results: list[VariantResult]) -> list[list[str]]:
@@ -148,6 +148,21 @@ def write_report(study: Study, results: list[VariantResult], folder: str | Path)
         "",
     ]
     md += [f"![{name}]({name})" for name, _ in PLOTS]
+    depots = sorted({d for r in results for d in r.depot_fill})
+    if depots:
+        md += [
+            "",
+            "## Depot fill rate %",
+            "",
+            "| depot | " + " | ".join(r.name for r in results) + " |",
+            "|" + " --- |" * (len(results) + 1),
+        ]
+        md += [
+            f"| {d} | "
+            + " | ".join(_fmt(r.depot_fill[d]) if d in r.depot_fill else "closed" for r in results)
+            + " |"
+            for d in depots
+        ]
     md += ["", "## Checks", ""]
     for r in results:
         c, j = r.conservation, r.jobs

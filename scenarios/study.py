@@ -57,8 +57,12 @@ DEFAULTS: dict[str, Any] = {
     "stock": {"fill_rate": 0.95},  # the stock plan's goal: fill_rate or budget
     "transit_days": 1,  # central warehouse -> regional depot
     "supplier_lead_days": 14,  # supplier -> central warehouse
-    "plan_time_s": 2.0,  # search time of each morning plan
-    "replan_time_s": 1.0,  # search time of each re-plan
+    # Searches are capped by a number of steps, so a study is reproducible; the times
+    # are only a safety limit (reached first, they would make it depend on the machine).
+    "plan_solutions": 10,  # the morning plan's search: improving solutions (x20 ruin-and-recreate steps)
+    "replan_steps": 200,  # each re-plan's improvement steps
+    "plan_time_s": 60.0,
+    "replan_time_s": 30.0,
     "replan_at": ["10:00", "13:00"],  # when the day is re-planned for jobs reported since
     "costs": {"engineer_hour": 45.0, "overtime_hour": 70.0, "km": 0.5, "holding_rate_year": 0.25},
 }
@@ -259,6 +263,12 @@ def _check_settings(s: dict[str, Any], path: str) -> None:
             _is_int(s[key]) and 0 <= s[key] <= 365,
             f"{path}.{key}",
             "must be an integer from 0 to 365",
+        )
+    for key in ("plan_solutions", "replan_steps"):
+        _require(
+            _is_int(s[key]) and 1 <= s[key] <= 100000,
+            f"{path}.{key}",
+            "must be an integer from 1 to 100000",
         )
     for key in ("plan_time_s", "replan_time_s"):
         _require(

@@ -166,7 +166,7 @@ def test_a_stock_plan_run_returns_the_contract_plan(world: World) -> None:
 
 
 def test_a_study_runs_and_serves_its_report(world: World) -> None:
-    study = {"name": "tiny", "days": 1, "seed": 2, "baseline": {"engineers": 4, "jobs_per_day": 12, "plan_time_s": 0.3, "replan_time_s": 0.2}, "variants": [{"name": "one more", "add_engineers": [{"city": "Shanghai", "count": 1}]}]}
+    study = {"name": "tiny", "days": 1, "seed": 2, "baseline": {"engineers": 4, "jobs_per_day": 12, "plan_solutions": 2, "replan_steps": 40}, "variants": [{"name": "one more", "add_engineers": [{"city": "Shanghai", "count": 1}]}]}
     r = world.post("planner", "/api/v1/studies", {"study": study})
     assert r.status_code == 202 and r.json["kind"] == "study"
     run = world.get("planner", f"/api/v1/studies/{r.json['id']}").json

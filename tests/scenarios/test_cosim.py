@@ -14,7 +14,7 @@ from scenarios.run import run_study
 from scenarios.study import Study, StudyError, load_study, study_from_data
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "scenarios" / "examples").glob("*.yaml"))
-QUICK = {"plan_time_s": 0.4, "replan_time_s": 0.2}
+QUICK = {"plan_solutions": 2, "replan_steps": 40}
 
 
 def _study(
@@ -40,6 +40,12 @@ def test_parts_and_jobs_are_conserved() -> None:
     assert j["done"] == sum(d.visits for d in result.days)
     assert [d.day for d in result.days] == [1, 2, 3, 4]
     assert result.days[0].date == "2026-11-30"  # the default start, a Monday
+
+
+def test_the_same_study_and_seed_give_the_same_figures() -> None:
+    (first,) = run_study(_study(days=2), workers=1)
+    (again,) = run_study(_study(days=2), workers=1)
+    assert first.kpis == again.kpis and first.days == again.days
 
 
 def test_the_same_seed_meets_the_same_faults_in_every_variant() -> None:

@@ -240,7 +240,7 @@ def test_a_planner_starts_a_study_and_reads_the_comparison(
     assert assigned[0] == str(base)
     assert assigned[1] == (f"{off} ({'+' if diff > 0 else ''}{diff})" if diff else str(off))
     assert _layout(page, ["header.top", "main > section", "table.compare"]) == []
-    page.fill("#study", '{"name": "tiny", "days": 1, "seed": 2, "baseline": {"engineers": 4, "jobs_per_day": 12, "plan_time_s": 0.3, "replan_time_s": 0.2}, "variants": [{"name": "one more", "add_engineers": [{"city": "Shanghai", "count": 1}]}]}')
+    page.fill("#study", '{"name": "tiny", "days": 1, "seed": 2, "baseline": {"engineers": 4, "jobs_per_day": 12, "plan_solutions": 2, "replan_steps": 40}, "variants": [{"name": "one more", "add_engineers": [{"city": "Shanghai", "count": 1}]}]}')
     page.click("#study-form button[type=submit]")
     report = page.frame_locator("#study-report")
     expect(report.locator("h1")).to_have_text("tiny")
