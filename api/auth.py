@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from flask import g, request
 from sqlalchemy import select
 
-from api.errors import ApiError
+from api.errors import ApiError, forbidden
 from api.models import Engineer, Role, User
 from api.session import session
 
@@ -104,7 +104,7 @@ def requires(*roles: Role) -> Callable[[F], F]:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if current_user().role not in allowed:
-                raise ApiError(403, "your role may not do this")
+                raise forbidden()
             return view(*args, **kwargs)
 
         doc = (view.__doc__ or "").rstrip()
@@ -122,4 +122,4 @@ def forbid_other_engineer(engineer_id: str) -> None:
     """An engineer may only see their own day: 403, the same for any other id, known or not."""
     user = current_user()
     if user.role == Role.ENGINEER.value and user.engineer_id != engineer_id:
-        raise ApiError(403, "your role may not do this")
+        raise forbidden()

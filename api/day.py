@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from api.errors import ApiError
 from api.models import Engineer, Job, JobEvent, JobStatus, Region, Run, RunKind, RunStatus, Site
-from api.problems import job_json, job_window
+from api.problems import job_json
 from dispatch.day_state import STATE_SCHEMA
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def state_of_day(
             )
     region = s.get(Region, run.region_id)
     assert region is not None
-    new_jobs = [
+    offered = [
         job_json(region, run.day, j)
         for j in s.scalars(
             select(Job)
@@ -97,8 +97,9 @@ def state_of_day(
             )
             .order_by(Job.id)
         )
-        if j.id != leave_out and job_window(region, run.day, j) is not None
+        if j.id != leave_out
     ]
+    new_jobs = [j for j in offered if j is not None]
     return {
         "schema": STATE_SCHEMA,
         "now": now.isoformat(),
@@ -116,11 +117,12 @@ def job_for_ranking(s: Session, run: Run, job_id: str) -> dict[str, Any]:
         raise ApiError(422, f"job '{job_id}' does not exist", "job_id")
     region = s.get(Region, run.region_id)
     assert region is not None and run.day is not None
-    if job.site.region_id != region.id or job_window(region, run.day, job) is None:
+    found = job_json(region, run.day, job) if job.site.region_id == region.id else None
+    if found is None:
         raise ApiError(
             422, f"job '{job_id}' cannot be done in this region on {run.day.isoformat()}", "job_id"
         )
-    return job_json(region, run.day, job)
+    return found
 
 
 def solved_problem(run: Run) -> dict[str, Any] | None:

@@ -41,6 +41,11 @@ class ApiError(Exception):
         self.location = location
 
 
+def forbidden() -> ApiError:
+    """The one 403: the same words whatever was asked, so it reveals nothing."""
+    return ApiError(403, "your role may not do this")
+
+
 def not_found(
     what: str, ident: object, field: str | None = None, location: str = "path"
 ) -> ApiError:

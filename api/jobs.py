@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from api.calendar import working_calendar
-from api.errors import ApiError
+from api.errors import ApiError, forbidden
 from api.models import Assignment, Contract, Job, JobEvent, JobStatus, Region, Role, Site
 from api.stock import consume
 from dispatch.sla import Commitment, Coverage, deadlines
@@ -119,7 +119,7 @@ def record_event(s: Session, job: Job, user: User, data: dict[str, Any]) -> JobE
     engineer = assigned_engineer(s, job.id)
     if user.role == Role.ENGINEER.value:
         if engineer is None or engineer != user.engineer_id or target not in ENGINEER_REPORTS:
-            raise ApiError(403, "your role may not do this")
+            raise forbidden()
         engineer = user.engineer_id
     current = JobStatus(job.status)
     if target not in TRANSITIONS[current]:

@@ -66,7 +66,7 @@ def day_problem(
     vans = _stock(s, "van", [e.id for e in engineers])
     depots = list(s.scalars(select(Depot).where(Depot.region_id == region_id).order_by(Depot.id)))
     depot_stock = _stock(s, "depot", [d.id for d in depots])
-    jobs = [j for j in _open_jobs(s, region_id, day, end) if job_window(region, day, j) is not None]
+    jobs = [job_json(region, day, j) for j in _open_jobs(s, region_id, day, end)]
     iso = datetime.isoformat
     return {
         "schema": PROBLEM_SCHEMA,
@@ -74,7 +74,7 @@ def day_problem(
         "horizon": {"start": iso(start), "end": iso(end)},
         "travel": region.travel,
         "engineers": [_engineer(region, day, e, vans[e.id]) for e in engineers],
-        "jobs": [job_json(region, day, j) for j in jobs],
+        "jobs": [j for j in jobs if j is not None],
         "depots": [
             {
                 "id": d.id,
@@ -166,9 +166,11 @@ def _engineer(region: Region, day: date, e: Engineer, van: dict[str, int]) -> di
     return out
 
 
-def job_json(region: Region, day: date, j: Job) -> dict[str, Any]:
+def job_json(region: Region, day: date, j: Job) -> dict[str, Any] | None:
+    """The job in the contract's form on ``day``; None when it cannot start that day."""
     window = job_window(region, day, j)
-    assert window is not None
+    if window is None:
+        return None
     zone = window[1].tzinfo
     out: dict[str, Any] = {
         "id": j.id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from api.errors import ApiError
 from api.models import Assignment, Job, JobEvent, JobStatus, Run, RunKind, RunStatus, utcnow
@@ -37,11 +37,9 @@ def publish(s: Session, run: Run) -> int:
         return _count(s, run.id)
     routes = run.result["plan"]["routes"]
     job_ids = [stop["id"] for r in routes for stop in r["stops"] if stop["type"] == "job"]
-    statuses = dict(s.execute(select(Job.id, Job.status).where(Job.id.in_(job_ids))).all())
+    jobs = {j.id: j for j in s.scalars(select(Job).where(Job.id.in_(job_ids)))}
     allowed = PUBLISHABLE | UNDER_WAY if "replan_of" in run.params else PUBLISHABLE
-    moved = sorted(
-        j for j in job_ids if JobStatus(statuses.get(j, JobStatus.CANCELLED.value)) not in allowed
-    )
+    moved = sorted(j for j in job_ids if j not in jobs or JobStatus(jobs[j].status) not in allowed)
     if moved:
         raise ApiError(
             409,
@@ -83,7 +81,6 @@ def publish(s: Session, run: Run) -> int:
             if job.status in (JobStatus.PLANNED.value, JobStatus.DISPATCHED.value):
                 _move(s, job, JobStatus.NEW, None, f"left out of plan {run.id}", now)
     s.execute(delete(Assignment).where(Assignment.day == run.day, Assignment.job_id.in_(job_ids)))
-    jobs = {j.id: j for j in s.scalars(select(Job).where(Job.id.in_(job_ids)))}
     written = 0
     for route in routes:
         for sequence, stop in enumerate(route["stops"]):
@@ -115,7 +112,7 @@ def _move(
 
 
 def _count(s: Session, run_id: int) -> int:
-    return len(list(s.scalars(select(Assignment.id).where(Assignment.run_id == run_id))))
+    return int(s.scalar(select(func.count()).where(Assignment.run_id == run_id)) or 0)
 
 
 def _assignment(run: Run, engineer: str, sequence: int, stop: dict[str, Any]) -> Assignment:

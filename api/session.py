@@ -6,7 +6,7 @@ so two writers queue instead of failing halfway; reads stay concurrent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask import current_app, g, request
@@ -26,11 +26,14 @@ class Database:
     url: str
     reader: Engine
     writer: Engine
+    #: Sessions that may write (requests that change data, background runs, commands).
+    sessions: sessionmaker[Session] = field(init=False)
+    #: Sessions for reads (on SQLite, without taking the write lock).
+    readers: sessionmaker[Session] = field(init=False)
 
-    @property
-    def sessions(self) -> sessionmaker[Session]:
-        """Sessions that may write (background runs, commands)."""
-        return session_factory(self.writer)
+    def __post_init__(self) -> None:
+        self.sessions = session_factory(self.writer)
+        self.readers = session_factory(self.reader)
 
     def dispose(self) -> None:
         self.reader.dispose()
@@ -61,8 +64,8 @@ def session() -> Session:
     """This request's session (reads only use a reader on SQLite)."""
     if "db_session" not in g:
         db = database()
-        engine = db.reader if request and request.method in READ_METHODS else db.writer
-        g.db_session = session_factory(engine)()
+        factory = db.readers if request and request.method in READ_METHODS else db.sessions
+        g.db_session = factory()
     s: Session = g.db_session
     return s
 

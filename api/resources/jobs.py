@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from api.auth import current_user, requires
-from api.errors import ApiError, not_found
+from api.errors import ApiError, forbidden, not_found
 from api.jobs import KINDS, assigned_engineer, create_job, record_event
 from api.models import Job, JobEvent, JobStatus, Role, Site, User, utcnow
 from api.resources.crud import page
@@ -152,7 +152,7 @@ def _job_for(s: Any, job_id: str) -> Job:
     user = current_user()
     if user.role == Role.ENGINEER.value:
         if assigned_engineer(s, job_id) != user.engineer_id:
-            raise ApiError(403, "your role may not do this")
+            raise forbidden()
     job = s.get(Job, job_id)
     if job is None:
         raise not_found("job", job_id, "job_id")
