@@ -18,6 +18,7 @@ their window, exactly as :mod:`dispatch.evaluate` times them.
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -114,6 +115,11 @@ class Builder:
         self.tolerance_min = 0.0
         #: job -> the other servable jobs, nearest first (set by set_neighbours)
         self.neighbours: dict[int, list[int]] = {}
+        #: Ruin and recreate: each candidate position is passed over with this
+        #: chance (a "blink"), so that repeated insertions do not always make the
+        #: same greedy choice; 0 while constructing.
+        self.blink_rate = 0.0
+        self.blink_rng: random.Random | None = None
 
     def keep_promises(
         self, promised: dict[int, tuple[int, float]], penalty: float, tolerance_min: float
@@ -398,7 +404,10 @@ class Builder:
                 # first; one more job only delays them further.
                 continue
             offset = 0 if depot is None else 1
+            blink = self.blink_rng.random if self.blink_rate > 0 and self.blink_rng else None
             for position in range(len(route.jobs) + 1):
+                if blink is not None and blink() < self.blink_rate:
+                    continue
                 if line is None:
                     trial = [*route.jobs[:position], job, *route.jobs[position:]]
                     timing = self.time_route(v, depot, trial)
