@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from dispatch.check import check
 from dispatch.construct import Builder
 from dispatch.diagnose import diagnose
 from dispatch.evaluate import evaluate, schedule
-from dispatch.improve import improve
+from dispatch.improve import STRING_MAX, _remove_strings, improve
 from dispatch.json_io import problem_from_json
 from dispatch.layout import plan_layout
 from dispatch.pickups import trim
@@ -46,6 +48,47 @@ def test_ruin_and_recreate_never_ends_worse_and_stays_valid() -> None:
     assert steps == 300
     assert builder.objective() <= before
     assert check(problem, _plan(problem, builder)) == []
+
+
+def test_string_removal_takes_runs_of_consecutive_jobs_from_routes_near_the_centre() -> None:
+    problem = problem_from_json(pillac_to_problem(read_pillac("R101")))
+    builder = Builder(problem, plan_layout(problem))
+    builder.build()
+    net = problem.network
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        before = {r.v: list(r.jobs) for r in builder.routes}
+        centre = sorted(builder.where)[int(rng.integers(len(builder.where)))]
+        near = sorted(
+            (j for j in builder.where if j != centre),
+            key=lambda j: net.travel.minutes[net.job_site[centre], net.job_site[j]],
+        )
+        removed = _remove_strings(builder, rng, centre, near)
+        assert centre in removed
+        assert not set(removed) & set(builder.where)
+        touched = [v for v, jobs in before.items() if set(jobs) & set(removed)]
+        lengths = [len(jobs) for jobs in before.values() if jobs]
+        longest = min(STRING_MAX, sum(lengths) / len(lengths))
+        assert 1 <= len(touched) < 4 * 10 / (1 + longest)  # about 10 removed on average
+        for v in touched:
+            taken = [k for k, j in enumerate(before[v]) if j in set(removed)]
+            assert taken == list(range(taken[0], taken[0] + len(taken)))  # one unbroken run
+            assert len(taken) <= STRING_MAX
+            assert builder.routes[v].jobs == [j for j in before[v] if j not in set(removed)]
+        builder.insert_all(removed)
+    assert check(problem, _plan(problem, builder)) == []
+
+
+def test_ruin_and_recreate_is_reproducible_under_a_step_limit() -> None:
+    problem = problem_from_json(generate_dispatch(12, 55, seed=2))
+    routes = []
+    for _ in range(2):
+        builder = Builder(problem, plan_layout(problem))
+        builder.build()
+        improve(builder, seed=3, deadline=time.monotonic() + 30, max_steps=150)
+        routes.append([list(r.jobs) for r in builder.routes])
+        assert builder.blink_rate == 0.0  # construction after the search never blinks
+    assert routes[0] == routes[1]
 
 
 def test_parts_come_from_one_morning_depot_visit_within_stock() -> None:
