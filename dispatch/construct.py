@@ -18,7 +18,6 @@ their window, exactly as :mod:`dispatch.evaluate` times them.
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,8 @@ from dispatch.reasons import StopType
 from dispatch.units import TIME_EPS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dispatch.layout import Layout
     from dispatch.problem import Problem
 
@@ -115,11 +116,10 @@ class Builder:
         self.tolerance_min = 0.0
         #: job -> the other servable jobs, nearest first (set by set_neighbours)
         self.neighbours: dict[int, list[int]] = {}
-        #: Ruin and recreate: each candidate position is passed over with this
-        #: chance (a "blink"), so that repeated insertions do not always make the
-        #: same greedy choice; 0 while constructing.
-        self.blink_rate = 0.0
-        self.blink_rng: random.Random | None = None
+        #: Ruin and recreate: a candidate position is passed over when this answers
+        #: True (a "blink"), so that repeated insertions do not always make the
+        #: same greedy choice; None while constructing.
+        self.blink: Callable[[], bool] | None = None
 
     def keep_promises(
         self, promised: dict[int, tuple[int, float]], penalty: float, tolerance_min: float
@@ -404,9 +404,9 @@ class Builder:
                 # first; one more job only delays them further.
                 continue
             offset = 0 if depot is None else 1
-            blink = self.blink_rng.random if self.blink_rate > 0 and self.blink_rng else None
+            blink = self.blink
             for position in range(len(route.jobs) + 1):
-                if blink is not None and blink() < self.blink_rate:
+                if blink is not None and blink():
                     continue
                 if line is None:
                     trial = [*route.jobs[:position], job, *route.jobs[position:]]

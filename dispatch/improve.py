@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -93,11 +92,6 @@ def improve(
     near = np.argsort(travel, axis=1, kind="stable")[:, : min(NEIGHBOURS, len(jobs) - 1)]
     neighbours = {jobs[i]: [jobs[k] for k in row] for i, row in enumerate(near.tolist())}
     builder.set_neighbours(neighbours)
-    position = {j: i for i, j in enumerate(jobs)}
-
-    def travel_of(a: int, b: int) -> float:
-        return float(travel[position[a], position[b]]) if a != b else 0.0
-
     current = best = builder.objective()
     best_state = _snapshot(builder)
     # Threshold accepting (Dueck & Scheuer 1990): a step may cost up to a threshold
@@ -108,8 +102,8 @@ def improve(
     began = time.monotonic()
     span = max(deadline - began, 1e-9)
     steps = 0
-    builder.blink_rng = random.Random(seed)
-    builder.blink_rate = BLINK_RATE
+    chance = random.Random(seed).random
+    builder.blink = lambda: chance() < BLINK_RATE
     while time.monotonic() < deadline and (max_steps is None or steps < max_steps):
         steps += 1
         served = sorted(builder.where)
@@ -122,7 +116,7 @@ def improve(
         taken = set(removed)
         waiting = [j for j in neighbours[centre] if j not in builder.where and j not in taken]
         pool = removed + waiting[: max(len(removed), 1)]
-        order = _recreate_order(builder, rng, pool, centre, travel_of)
+        order = _recreate_order(builder, rng, pool, centre)
         builder.insert_all(order)
         candidate = builder.objective()
         if max_steps is not None:
@@ -137,7 +131,7 @@ def improve(
         else:
             _restore(builder, saved)
     _restore(builder, best_state)
-    builder.blink_rate, builder.blink_rng = 0.0, None
+    builder.blink = None
     return steps
 
 
@@ -168,7 +162,7 @@ def _remove_strings(
         length = int(rng.uniform(1, min(len(jobs), longest) + 1))
         at = jobs.index(job)
         first = int(rng.integers(max(0, at - length + 1), min(at, len(jobs) - length) + 1))
-        removed += [j for j in list(jobs[first : first + length]) if builder.remove(j)]
+        removed += [j for j in jobs[first : first + length] if builder.remove(j)]
     return removed
 
 
@@ -177,13 +171,14 @@ def _recreate_order(
     rng: np.random.Generator,
     pool: list[int],
     centre: int,
-    travel_of: Callable[[int, int], float],
 ) -> list[int]:
     """The order in which the ruined jobs go back: most urgent priority first, then
     in turn at random, by SLA deadline and window end, farthest from the centre
     first, or nearest first (the orderings of SISR), so repeated steps explore."""
     noise = rng.random(len(pool))
     kind = rng.choice(4, p=ORDER_WEIGHTS)
+    site = builder.problem.network.job_site
+    from_centre = builder.minutes[site[centre]]
 
     def key(t: tuple[float, int]) -> tuple[object, ...]:
         noise_j, job = t
@@ -191,9 +186,9 @@ def _recreate_order(
         if kind == 1:
             return (builder.urgency(job)[:3], noise_j)
         if kind == 2:
-            return (priority, -travel_of(centre, job), noise_j)
+            return (priority, -from_centre[site[job]], noise_j)
         if kind == 3:
-            return (priority, travel_of(centre, job), noise_j)
+            return (priority, from_centre[site[job]], noise_j)
         return (priority, noise_j)
 
     return [j for _, j in sorted(zip(noise, pool, strict=True), key=key)]
