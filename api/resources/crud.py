@@ -46,6 +46,14 @@ class Resource:
     order_by: str = "id"
 
 
+def filtered(query: Any, args: dict[str, Any], conditions: dict[str, Callable[[Any], Any]]) -> Any:
+    """``query`` narrowed by the condition of each filter the request gives."""
+    for key, condition in conditions.items():
+        if key in args:
+            query = query.where(condition(args[key]))
+    return query
+
+
 def page(s: Session, query: Any, args: dict[str, Any], order: Any) -> dict[str, Any]:
     total = s.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     per_page, number = args["per_page"], args["page"]
@@ -64,6 +72,7 @@ def register(blp: Blueprint, res: Resource) -> None:
     """Add ``/{name}`` (list, create) and ``/{name}/{id}`` (read, update, delete) to ``blp``."""
     model, schema = res.model, res.schema
     filter_fields = {k: v[0] for k, v in res.filters.items()}
+    conditions = {k: v[1] for k, v in res.filters.items()}
     list_args = Schema.from_dict(
         {**PageArgs().fields, **filter_fields}, name=f"{model.__name__}ListArgs"
     )
@@ -87,12 +96,8 @@ def register(blp: Blueprint, res: Resource) -> None:
         @blp.arguments(list_args, location="query")
         @blp.response(200, page_of)
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
-            query = select(model)
-            for key, (_field, condition) in res.filters.items():
-                if key in args:
-                    query = query.where(condition(args[key]))
-            s = session()
-            return page(s, query, args, getattr(model, res.order_by))
+            query = filtered(select(model), args, conditions)
+            return page(session(), query, args, getattr(model, res.order_by))
 
         @requires(*res.write_roles)
         @blp.doc(summary=f"Create a {label}", description=write)

@@ -13,7 +13,7 @@ from api.auth import current_user, requires
 from api.errors import ApiError, forbidden, not_found
 from api.jobs import KINDS, assigned_engineer, create_job, record_event
 from api.models import Job, JobEvent, JobStatus, Role, Site, User, utcnow
-from api.resources.crud import page
+from api.resources.crud import filtered, page
 from api.schemas import JobEventSchema, JobSchema, JobUpdateSchema, PageArgs, page_schema
 from api.session import session
 
@@ -54,13 +54,15 @@ class Jobs(MethodView):
     @blp.response(200, page_schema(JobSchema, "JobPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List jobs, a page at a time; filter by status, kind, region or site."""
-        query = select(Job)
-        if "status" in args:
-            query = query.where(Job.status == args["status"])
-        if "kind" in args:
-            query = query.where(Job.kind == args["kind"])
-        if "site_id" in args:
-            query = query.where(Job.site_id == args["site_id"])
+        query = filtered(
+            select(Job),
+            args,
+            {
+                "status": lambda v: Job.status == v,
+                "kind": lambda v: Job.kind == v,
+                "site_id": lambda v: Job.site_id == v,
+            },
+        )
         if "region_id" in args:
             query = query.join(Site, Site.id == Job.site_id).where(
                 Site.region_id == args["region_id"]

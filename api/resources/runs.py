@@ -10,7 +10,7 @@ from sqlalchemy import select
 from api.auth import current_user
 from api.errors import not_found
 from api.models import Run, RunStatus
-from api.resources.crud import page
+from api.resources.crud import filtered, page
 from api.session import session
 
 if TYPE_CHECKING:
@@ -54,11 +54,13 @@ def get(kind: RunKind, run_id: int) -> Run:
 
 
 def listing(kind: RunKind, args: dict[str, Any]) -> dict[str, Any]:
-    query = select(Run).where(Run.kind == kind.value)
-    if "status" in args:
-        query = query.where(Run.status == args["status"])
-    if "region" in args:
-        query = query.where(Run.region_id == args["region"])
-    if "date" in args:
-        query = query.where(Run.day == args["date"])
+    query = filtered(
+        select(Run).where(Run.kind == kind.value),
+        args,
+        {
+            "status": lambda v: Run.status == v,
+            "region": lambda v: Run.region_id == v,
+            "date": lambda v: Run.day == v,
+        },
+    )
     return page(session(), query, args, Run.id.desc())

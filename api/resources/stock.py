@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from api.auth import current_user, requires
 from api.errors import ApiError
 from api.models import Role, Stock, StockMovement
-from api.resources.crud import page
+from api.resources.crud import filtered, page
 from api.schemas import (
     MovementSchema,
     PageArgs,
@@ -24,6 +24,9 @@ from api.schemas import (
 )
 from api.session import session
 from api.stock import count, on_hand, receive, transfer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 blp = Blueprint(
     "stock", __name__, url_prefix="/api/v1", description="Spare parts on hand and their movements."
@@ -40,6 +43,16 @@ MovementArgs = Schema.from_dict(
 )
 
 
+def _level(s: Session, part_id: str, kind: str, location_id: str) -> dict[str, Any]:
+    """Units of a part now on hand at one place, in the stock schema's form."""
+    return {
+        "part_id": part_id,
+        "location_kind": kind,
+        "location_id": location_id,
+        "quantity": on_hand(s, part_id, kind, location_id),
+    }
+
+
 @blp.route("/stock")
 class StockLevels(MethodView):
     @requires(Role.DISPATCHER, Role.PLANNER)
@@ -47,10 +60,15 @@ class StockLevels(MethodView):
     @blp.response(200, page_schema(StockSchema, "StockPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Units on hand per part and place (depot or van), filtered."""
-        query = select(Stock)
-        for key in ("part_id", "location_kind", "location_id"):
-            if key in args:
-                query = query.where(getattr(Stock, key) == args[key])
+        query = filtered(
+            select(Stock),
+            args,
+            {
+                "part_id": lambda v: Stock.part_id == v,
+                "location_kind": lambda v: Stock.location_kind == v,
+                "location_id": lambda v: Stock.location_id == v,
+            },
+        )
         return page(session(), query, args, Stock.id)
 
     @requires(Role.DISPATCHER, Role.PLANNER)
@@ -61,7 +79,7 @@ class StockLevels(MethodView):
         s = session()
         place = (data["location_kind"], data["location_id"])
         count(s, data["part_id"], place, data["quantity"], current_user().id)
-        out = {**data, "quantity": on_hand(s, data["part_id"], *place)}
+        out = _level(s, data["part_id"], *place)
         s.commit()
         return out
 
@@ -77,15 +95,7 @@ class Transfers(MethodView):
         source = (data["from_"]["kind"], data["from_"]["id"])
         target = (data["to"]["kind"], data["to"]["id"])
         transfer(s, data["part_id"], source, target, data["quantity"], current_user().id)
-        out = [
-            {
-                "part_id": data["part_id"],
-                "location_kind": k,
-                "location_id": i,
-                "quantity": on_hand(s, data["part_id"], k, i),
-            }
-            for k, i in (source, target)
-        ]
+        out = [_level(s, data["part_id"], *place) for place in (source, target)]
         s.commit()
         return out
 
@@ -100,12 +110,7 @@ class Receipts(MethodView):
         s = session()
         target = (data["to"]["kind"], data["to"]["id"])
         receive(s, data["part_id"], target, data["quantity"], current_user().id)
-        out = {
-            "part_id": data["part_id"],
-            "location_kind": target[0],
-            "location_id": target[1],
-            "quantity": on_hand(s, data["part_id"], *target),
-        }
+        out = _level(s, data["part_id"], *target)
         s.commit()
         return out
 
@@ -117,18 +122,15 @@ class Movements(MethodView):
     @blp.response(200, page_schema(MovementSchema, "MovementPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The ledger, newest first: consumption, transfers, receipts and counts."""
-        query = select(StockMovement)
-        if "part_id" in args:
-            query = query.where(StockMovement.part_id == args["part_id"])
-        if "job_id" in args:
-            query = query.where(StockMovement.job_id == args["job_id"])
-        if "location_id" in args:
-            query = query.where(
-                or_(
-                    StockMovement.from_id == args["location_id"],
-                    StockMovement.to_id == args["location_id"],
-                )
-            )
+        query = filtered(
+            select(StockMovement),
+            args,
+            {
+                "part_id": lambda v: StockMovement.part_id == v,
+                "job_id": lambda v: StockMovement.job_id == v,
+                "location_id": lambda v: or_(StockMovement.from_id == v, StockMovement.to_id == v),
+            },
+        )
         return page(session(), query, args, StockMovement.id.desc())
 
 
