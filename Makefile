@@ -23,8 +23,9 @@ demo-roads: osrm-install
 test: install lint pytest
 
 lint: install
-	$(BIN)/ruff check dispatch inventory scenarios fieldplan api tests benchmarks
+	$(BIN)/ruff check pathcheck dispatch inventory scenarios fieldplan api tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 pytest: install osrm-install
 	$(BIN)/python -m pytest -q

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from dispatch.sla import WorkingCalendar
+from dispatch.model.sla import WorkingCalendar
 
 if TYPE_CHECKING:
     from api.models import Region

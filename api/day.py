@@ -18,7 +18,7 @@ from sqlalchemy import select
 from api.errors import ApiError
 from api.models import Engineer, Job, JobEvent, JobStatus, Region, Run, RunKind, RunStatus, Site
 from api.problems import job_json
-from dispatch.day_state import STATE_SCHEMA
+from dispatch.io.state_json import STATE_SCHEMA
 
 if TYPE_CHECKING:
     from datetime import date
@@ -160,9 +160,9 @@ def day_bundle(s: Session, run: Run, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_state(state: dict[str, Any], problem: dict[str, Any]) -> None:
-    from dispatch.day_state import state_from_json
     from dispatch.errors import ProblemError
-    from dispatch.json_io import problem_from_json
+    from dispatch.io.problem_json import problem_from_json
+    from dispatch.io.state_json import state_from_json
 
     try:
         state_from_json(state, problem_from_json(problem))
@@ -173,11 +173,11 @@ def _check_state(state: dict[str, Any], problem: dict[str, Any]) -> None:
 
 
 def rank(s: Session, run: Run, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Engineers for a stored job, best first (see :func:`dispatch.replan.who`)."""
-    from dispatch.day_state import state_from_json
-    from dispatch.json_io import problem_from_json
-    from dispatch.plan_io import plan_from_json
-    from dispatch.replan import who
+    """Engineers for a stored job, best first (see :func:`dispatch.replanning.rest_of_day.who`)."""
+    from dispatch.io.plan_json import plan_from_json
+    from dispatch.io.problem_json import problem_from_json
+    from dispatch.io.state_json import state_from_json
+    from dispatch.replanning.who import who
 
     problem_data, plan_data = _published_parts(s, run)
     job_id = data["job_id"]

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from dispatch.errors import ProblemError
-from dispatch.sla import SlaError
+from dispatch.model.sla import SlaError
 from inventory.errors import InventoryError
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _problem_error(exc: ProblemError) -> tuple[dict[str, Any], int]:
 
 def _sla_error(exc: SlaError) -> tuple[dict[str, Any], int]:
     return payload(
-        422, f"SLA deadline cannot be computed: {exc}", field_errors("json", exc.field, exc.rule)
+        422, f"SLA deadline cannot be computed: {exc}", field_errors("json", exc.path, exc.rule)
     )
 
 

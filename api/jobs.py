@@ -13,7 +13,7 @@ from api.calendar import working_calendar
 from api.errors import ApiError, forbidden
 from api.models import Assignment, Contract, Job, JobEvent, JobStatus, Region, Role, Site
 from api.stock import consume
-from dispatch.sla import Commitment, Coverage, deadlines
+from dispatch.model.sla import Commitment, Coverage, deadlines
 
 if TYPE_CHECKING:
     from datetime import datetime

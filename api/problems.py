@@ -19,7 +19,7 @@ from api.calendar import day_bounds, local
 from api.errors import ApiError
 from api.jobs import OPEN
 from api.models import Assignment, Depot, Engineer, Job, JobStatus, Region, Site, Stock
-from dispatch.json_io import PROBLEM_SCHEMA
+from dispatch.io.problem_json import PROBLEM_SCHEMA
 
 if TYPE_CHECKING:
     from datetime import date

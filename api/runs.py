@@ -171,9 +171,9 @@ def recover(s: Session) -> int:
 def _plan(
     params: dict[str, Any], problem_data: dict[str, Any] | None, report: _Reporter
 ) -> dict[str, Any]:
-    from dispatch.check import check
-    from dispatch.json_io import problem_from_json
-    from dispatch.plan_io import plan_to_json
+    from dispatch.evaluate.check import check
+    from dispatch.io.plan_json import plan_to_json
+    from dispatch.io.problem_json import problem_from_json
     from dispatch.solve import solve
 
     assert problem_data is not None
@@ -202,18 +202,23 @@ def _plan(
 
 def _replan(params: dict[str, Any], bundle: dict[str, Any], report: _Reporter) -> dict[str, Any]:
     """The rest of the day from the stored state; the result carries the rest-of-day problem."""
-    from dispatch.check import check
-    from dispatch.day_state import state_from_json
-    from dispatch.json_io import problem_from_json
-    from dispatch.plan_io import plan_from_json, plan_to_json
-    from dispatch.replan import changes_to_json, replan
+    from dispatch.evaluate.check import check
+    from dispatch.io.plan_json import plan_from_json, plan_to_json
+    from dispatch.io.problem_json import problem_from_json
+    from dispatch.io.state_json import state_from_json
+    from dispatch.model.entities import SolveOptions
+    from dispatch.replanning.changes import changes_to_json
+    from dispatch.replanning.rest_of_day import replan
 
     problem = problem_from_json(bundle["problem"])
     published = plan_from_json(bundle["plan"], problem.clock)
     state = state_from_json(bundle["state"], problem)
     report({"fraction": 0.0, "time_limit_s": params["time_limit_s"]}, force=True)
     result = replan(
-        problem, published, state, time_limit_s=params["time_limit_s"], seed=params["seed"]
+        problem,
+        published,
+        state,
+        SolveOptions(time_limit_s=params["time_limit_s"], seed=params["seed"]),
     )
     violations = check(result.problem, result.plan)
     if violations:

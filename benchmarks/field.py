@@ -22,15 +22,15 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.environment import environment_markdown
-from dispatch.check import check
-from dispatch.diagnose import diagnose
-from dispatch.draft import RouteDraft, Visit
-from dispatch.evaluate import evaluate, schedule
-from dispatch.json_io import problem_from_json
-from dispatch.model import SolveOptions
-from dispatch.plan import Plan
-from dispatch.problem import Problem
-from dispatch.reasons import StopType
+from dispatch.evaluate.check import check
+from dispatch.evaluate.diagnose import diagnose
+from dispatch.evaluate.timing import evaluate, schedule
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.draft import RouteDraft, Visit
+from dispatch.model.entities import SolveOptions
+from dispatch.model.plan import Plan
+from dispatch.model.problem import Problem
+from dispatch.model.reasons import StopType
 from dispatch.solve import solve
 from scenarios.generate import generate_dispatch
 
@@ -143,7 +143,7 @@ def solve_vroom(problem: Problem, threads: int = 2, exploration: int = 5) -> Pla
     routes = [schedule(problem, d) for d in drafts if d.job_ids]
     served = {j for r in routes for j in r.job_ids}
     unassigned = diagnose(problem, routes, [j.id for j in problem.jobs if j.id not in served])
-    from dispatch.plan import SolverInfo
+    from dispatch.model.plan import SolverInfo
 
     return evaluate(problem, drafts, unassigned, SolverInfo("vroom", 0.0, 0, wall))
 

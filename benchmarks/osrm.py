@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.environment import environment_markdown
-from dispatch.model import GeoPoint
-from dispatch.osrm_server import OSRM_VERSION, build, require_programs, serve
-from dispatch.osrm_table import DEFAULT_SNAP_RADIUS_M, OsrmTravel
+from dispatch.travel.locations import GeoPoint
+from dispatch.travel.osrm import DEFAULT_SNAP_RADIUS_M, OsrmTravel
+from fieldplan.osrm_server import OSRM_VERSION, build, require_programs, serve
 from scenarios.solomon import shared_dir
 
 RESULTS = Path(__file__).parent / "results"

@@ -22,10 +22,10 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from benchmarks.environment import environment_markdown
-from dispatch.check import check
-from dispatch.json_io import problem_from_json
-from dispatch.model import SolveOptions
-from dispatch.reasons import StopType
+from dispatch.evaluate.check import check
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.entities import SolveOptions
+from dispatch.model.reasons import StopType
 from dispatch.solve import solve
 from scenarios.pillac import bks, instance_names, pillac_to_problem, read_pillac
 

@@ -24,13 +24,16 @@ from typing import Any
 import numpy as np
 
 from benchmarks.environment import environment_markdown
-from dispatch.check import check
-from dispatch.day_state import STATE_SCHEMA, DayState, state_from_json
-from dispatch.json_io import problem_from_json
-from dispatch.plan import Plan
-from dispatch.problem import Problem
-from dispatch.reasons import StopType
-from dispatch.replan import replan, who
+from dispatch.evaluate.check import check
+from dispatch.io.problem_json import problem_from_json
+from dispatch.io.state_json import STATE_SCHEMA, state_from_json
+from dispatch.model.day_state import DayState
+from dispatch.model.entities import SolveOptions
+from dispatch.model.plan import Plan
+from dispatch.model.problem import Problem
+from dispatch.model.reasons import StopType
+from dispatch.replanning.rest_of_day import replan
+from dispatch.replanning.who import who
 from dispatch.solve import solve
 from scenarios.generate import generate_dispatch
 
@@ -134,7 +137,7 @@ def run_size(engineers: int, jobs: int, publish_s: float, scratch_s: float, seed
         ranking = who(problem, published, state.new_jobs[0], top=5, state=quiet)
         who_s = time.perf_counter() - began
         began = time.perf_counter()
-        result = replan(problem, published, state, time_limit_s=REPLAN_S)
+        result = replan(problem, published, state, SolveOptions(time_limit_s=REPLAN_S))
         replan_s = time.perf_counter() - began
         rest = result.problem
         rest_ids = {j.id for j in rest.jobs}

@@ -4,7 +4,7 @@ Generated days in the Andorra region (sites placed on the roads of the
 shared OpenStreetMap extract) are planned twice: on OSRM road times, and on
 great-circle estimates (the region's 30 km/h, with the usual circuity factor
 1.3 and with none). Each estimate plan is then driven on the road times
-(dispatch.replay): jobs starting more than 5 minutes after the promised time,
+(dispatch.evaluate.replay): jobs starting more than 5 minutes after the promised time,
 access windows and SLA deadlines missed, overtime. The distance ratios of
 road to great-circle km over all pairs of places show why.
 
@@ -23,12 +23,12 @@ from typing import Any
 import numpy as np
 
 from benchmarks.environment import environment_markdown
-from dispatch.check import check
-from dispatch.json_io import problem_from_json, with_matrix_travel
-from dispatch.osrm_server import OSRM_VERSION, build, require_programs, serve
-from dispatch.osrm_table import OsrmTravel
-from dispatch.replay import ON_TIME_TOLERANCE_MIN, Comparison, compare
+from dispatch.evaluate.check import check
+from dispatch.evaluate.replay import ON_TIME_TOLERANCE_MIN, Comparison, compare
+from dispatch.io.problem_json import problem_from_json, with_matrix_travel
 from dispatch.solve import solve
+from dispatch.travel.osrm import OsrmTravel
+from fieldplan.osrm_server import OSRM_VERSION, build, require_programs, serve
 from scenarios.cities import haversine_km
 from scenarios.generate import generate_dispatch
 from scenarios.roads import place_on_roads

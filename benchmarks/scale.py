@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from benchmarks.environment import environment_markdown
-from dispatch.check import check
-from dispatch.json_io import problem_from_json
-from dispatch.model import SolveOptions
+from dispatch.evaluate.check import check
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.entities import SolveOptions
 from dispatch.solve import solve
 from scenarios.generate import generate_dispatch
 

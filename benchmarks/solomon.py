@@ -21,8 +21,8 @@ from pathlib import Path
 
 from benchmarks.environment import environment_markdown
 from benchmarks.peers import check_routes, solve_pyvrp, solve_vroom
-from dispatch.json_io import problem_from_json
-from dispatch.model import Engine, SolveOptions
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.entities import Engine, SolveOptions
 from dispatch.solve import solve
 from scenarios.solomon import bks, instance_names, job_number, read_solomon, solomon_to_problem
 

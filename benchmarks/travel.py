@@ -17,8 +17,8 @@ import numpy as np
 from geopy.distance import great_circle
 
 from benchmarks.environment import environment_markdown
-from dispatch.model import GeoPoint
-from dispatch.travel import EARTH_RADIUS_KM, GreatCircleTravel
+from dispatch.travel.locations import GeoPoint
+from dispatch.travel.providers import EARTH_RADIUS_KM, GreatCircleTravel
 
 RESULTS = Path(__file__).parent / "results"
 

@@ -13,10 +13,10 @@ import argparse
 import time
 from pathlib import Path
 
-import dispatch.ortools_engine as engine
+import dispatch.search.ortools_engine as engine
 from benchmarks.environment import environment_markdown
-from dispatch.json_io import problem_from_json
-from dispatch.model import SolveOptions
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.entities import SolveOptions
 from dispatch.solve import solve
 from scenarios.generate import generate_dispatch
 

@@ -7,23 +7,23 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from dispatch.check import check
-from dispatch.diagnose import diagnose
 from dispatch.errors import ProblemError
-from dispatch.evaluate import evaluate, schedule
-from dispatch.model import Engine
-from dispatch.ortools_engine import EngineResult, ProgressCallback
-from dispatch.pickups import trim
-from dispatch.plan import Plan, SolverInfo
-from dispatch.portfolio import run_portfolio
-from dispatch.pyvrp_engine import fits as pyvrp_fits
+from dispatch.evaluate.check import check
+from dispatch.evaluate.diagnose import diagnose
+from dispatch.evaluate.timing import evaluate, schedule
+from dispatch.model.entities import Engine
+from dispatch.model.plan import Plan, SolverInfo
+from dispatch.search.pickups import trim
+from dispatch.search.portfolio import run_portfolio
+from dispatch.search.pyvrp_engine import fits as pyvrp_fits
+from dispatch.search.types import EngineResult, ProgressCallback
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from dispatch.draft import RouteDraft
-    from dispatch.model import SolveOptions
-    from dispatch.problem import Problem
+    from dispatch.model.draft import RouteDraft
+    from dispatch.model.entities import SolveOptions
+    from dispatch.model.problem import Problem
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def solve(
     Returns
     -------
     Plan
-        Every figure recomputed from the routes; checked by :func:`dispatch.check.check`.
+        Every figure recomputed from the routes; checked by :func:`dispatch.evaluate.check.check`.
 
     Raises
     ------

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from dispatch.errors import ProblemError
+from dispatch.travel.providers import TravelServiceError
 from fieldplan import inventory_cli, replan_cli, roads_cli, scenario_cli, service_cli
 from fieldplan.console import err, out
 from fieldplan.files import write_json
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import ModuleType
 
-    from dispatch.plan import Plan
-    from dispatch.problem import Problem
+    from dispatch.model.plan import Plan
+    from dispatch.model.problem import Problem
 
 # Areas that add their own subcommands: each has register(top, generate).
 EXTENSIONS: tuple[ModuleType, ...] = (roads_cli, inventory_cli, service_cli, scenario_cli)
@@ -110,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProblemError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
+    except TravelServiceError as exc:
+        err.print(f"[bold red]travel service unavailable:[/] {exc}", highlight=False)
+        return 3
 
 
 def _solve(
@@ -147,8 +151,8 @@ def _solve(
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from dispatch.json_io import load_problem
-    from dispatch.plan_io import write_plan
+    from dispatch.io.plan_json import write_plan
+    from dispatch.io.problem_json import load_problem
 
     problem = load_problem(args.problem)
     plan = _solve(
@@ -161,9 +165,9 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _check(problem_path: Path, plan_path: Path) -> int:
-    from dispatch.check import check
-    from dispatch.json_io import load_problem
-    from dispatch.plan_io import load_plan
+    from dispatch.evaluate.check import check
+    from dispatch.io.plan_json import load_plan
+    from dispatch.io.problem_json import load_problem
 
     problem = load_problem(problem_path)
     plan = load_plan(plan_path, problem.clock)
@@ -184,7 +188,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     data = generate_dispatch(args.engineers, args.jobs, args.seed, region=args.region)
     if args.osrm_url:
-        from dispatch.osrm_table import OsrmTravel
+        from dispatch.travel.osrm import OsrmTravel
         from scenarios.roads import place_on_roads
 
         data = place_on_roads(data, OsrmTravel(url=args.osrm_url, max_table_size=1000))
@@ -220,8 +224,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _plan_and_check(problem_path: Path, args: argparse.Namespace) -> int:
     """Plan the problem in ``problem_path``, print the summary, write and check the plan."""
-    from dispatch.json_io import load_problem
-    from dispatch.plan_io import write_plan
+    from dispatch.io.plan_json import write_plan
+    from dispatch.io.problem_json import load_problem
 
     problem = load_problem(problem_path)
     plan_path = args.out_dir / "demo-plan.json"

@@ -10,7 +10,7 @@ import numpy as np
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dispatch.json_io import read_json
+from dispatch.io.reader import read_json
 from fieldplan.console import err, out
 from fieldplan.files import write_json
 from inventory.errors import InventoryError

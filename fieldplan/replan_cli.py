@@ -12,8 +12,8 @@ from fieldplan.console import out
 from fieldplan.files import write_json
 
 if TYPE_CHECKING:
-    from dispatch.plan import Plan
-    from dispatch.problem import Problem
+    from dispatch.model.plan import Plan
+    from dispatch.model.problem import Problem
 
 _Subparsers = argparse._SubParsersAction  # argparse exposes no public name for it
 
@@ -50,23 +50,27 @@ def register(dispatch: _Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _load(args: argparse.Namespace) -> tuple[Problem, Plan]:
-    from dispatch.json_io import load_problem
-    from dispatch.plan_io import load_plan
+    from dispatch.io.plan_json import load_plan
+    from dispatch.io.problem_json import load_problem
 
     problem = load_problem(args.problem)
     return problem, load_plan(args.plan, problem.clock)
 
 
 def _replan(args: argparse.Namespace) -> int:
-    from dispatch.check import check
-    from dispatch.day_state import state_from_json
-    from dispatch.json_io import read_json
-    from dispatch.plan_io import plan_to_json
-    from dispatch.replan import changes_to_json, replan
+    from dispatch.evaluate.check import check
+    from dispatch.io.plan_json import plan_to_json
+    from dispatch.io.reader import read_json
+    from dispatch.io.state_json import state_from_json
+    from dispatch.model.entities import SolveOptions
+    from dispatch.replanning.changes import changes_to_json
+    from dispatch.replanning.rest_of_day import replan
 
     problem, plan = _load(args)
     state = state_from_json(read_json(args.state), problem)
-    result = replan(problem, plan, state, time_limit_s=args.time_limit, seed=args.seed)
+    result = replan(
+        problem, plan, state, SolveOptions(time_limit_s=args.time_limit, seed=args.seed)
+    )
     rest_path = args.rest_problem or args.output.with_name(f"{args.output.stem}-problem.json")
     write_json(rest_path, result.problem_data)
     body = plan_to_json(result.plan, result.problem.clock)
@@ -101,10 +105,10 @@ def _replan(args: argparse.Namespace) -> int:
 
 
 def _who(args: argparse.Namespace) -> int:
-    from dispatch.day_state import state_from_json
     from dispatch.errors import ProblemError
-    from dispatch.json_io import read_json
-    from dispatch.replan import who
+    from dispatch.io.reader import read_json
+    from dispatch.io.state_json import state_from_json
+    from dispatch.replanning.who import who
 
     problem, plan = _load(args)
     job = read_json(args.job)

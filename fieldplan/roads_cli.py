@@ -17,7 +17,7 @@ from fieldplan.files import write_json
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from dispatch.osrm_server import OsrmPrograms
+    from fieldplan.osrm_server import OsrmPrograms
 
 _Subparsers = argparse._SubParsersAction  # argparse exposes no public name for it
 
@@ -68,7 +68,7 @@ def register(top: _Subparsers[argparse.ArgumentParser], generate: object) -> Non
 
 
 def _install(args: argparse.Namespace) -> int:
-    from dispatch.osrm_server import OSRM_VERSION, OsrmError, check_runs, install, osrm_home
+    from fieldplan.osrm_server import OSRM_VERSION, OsrmError, check_runs, install, osrm_home
 
     home = osrm_home()
     try:
@@ -85,13 +85,13 @@ def _install(args: argparse.Namespace) -> int:
 
 
 def _programs() -> OsrmPrograms:
-    from dispatch.osrm_server import require_programs
+    from fieldplan.osrm_server import require_programs
 
     return require_programs()
 
 
 def _build(args: argparse.Namespace) -> int:
-    from dispatch.osrm_server import OsrmError, build, map_name
+    from fieldplan.osrm_server import OsrmError, build, map_name
 
     out_dir = args.output or Path(f"{map_name(args.map)}-osrm")
     try:
@@ -110,8 +110,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from dispatch.osrm_server import SERVE_TABLE_SIZE, OsrmError, serve
-    from dispatch.osrm_table import DEFAULT_TABLE_SIZE
+    from dispatch.travel.osrm import DEFAULT_TABLE_SIZE
+    from fieldplan.osrm_server import SERVE_TABLE_SIZE, OsrmError, serve
 
     table_size = args.max_table_size or SERVE_TABLE_SIZE
     server = None
@@ -163,7 +163,8 @@ def _stop_on_sigterm() -> Callable[[], None]:
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    from dispatch.json_io import read_json, with_matrix_travel
+    from dispatch.io.problem_json import with_matrix_travel
+    from dispatch.io.reader import read_json
 
     data = read_json(args.problem)
     kind = data.get("travel", {}).get("kind") if isinstance(data, dict) else None
@@ -191,11 +192,11 @@ def road_demo(args: argparse.Namespace, solve_and_report: Callable[..., int]) ->
     """
     from dataclasses import replace
 
-    from dispatch.json_io import problem_from_json, with_matrix_travel
-    from dispatch.osrm_server import OsrmError, build, find_map, find_programs, install, serve
-    from dispatch.osrm_table import OsrmTravel
-    from dispatch.replay import ON_TIME_TOLERANCE_MIN, compare
+    from dispatch.evaluate.replay import ON_TIME_TOLERANCE_MIN, compare
+    from dispatch.io.problem_json import problem_from_json, with_matrix_travel
     from dispatch.solve import solve
+    from dispatch.travel.osrm import OsrmTravel
+    from fieldplan.osrm_server import OsrmError, build, find_map, find_programs, install, serve
     from scenarios.cities import REGIONS
     from scenarios.generate import generate_dispatch
     from scenarios.roads import place_on_roads

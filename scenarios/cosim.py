@@ -6,7 +6,7 @@ Each working day:
 1. at 07:00 the open jobs are planned (:func:`dispatch.solve.solve`) with the
    vans' and depots' stock as it is;
 2. at each ``replan_at`` time the jobs reported since are inserted into the
-   rest of the day (:func:`dispatch.replan.replan`), work done and under way
+   rest of the day (:func:`dispatch.replanning.rest_of_day.replan`), work done and under way
    staying where it is;
 3. engineers work the plan as timed: a depot stop moves the picked-up parts
    into the van; a repair whose part was known when it was reported was
@@ -36,9 +36,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dispatch.json_io import PROBLEM_SCHEMA, problem_from_json
-from dispatch.replan import replan
-from dispatch.sla import Coverage, WorkingCalendar, add_sla_minutes
+from dispatch.io.problem_json import PROBLEM_SCHEMA, problem_from_json
+from dispatch.model.entities import SolveOptions
+from dispatch.model.sla import Coverage, WorkingCalendar, add_sla_minutes
+from dispatch.replanning.rest_of_day import replan
 from dispatch.solve import solve
 from scenarios.cities import haversine_km
 from scenarios.generate import OBJECTIVE, PARTS, PRODUCT_LINES
@@ -53,8 +54,8 @@ from scenarios.world import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from dispatch.plan import Plan
-    from dispatch.problem import Problem
+    from dispatch.model.plan import Plan
+    from dispatch.model.problem import Problem
 
 CIRCUITY = 1.3
 DAY = 1440
@@ -408,15 +409,17 @@ class Simulation:
                 continue
             visits += self._execute(problem, plan, pos, clock, before=at)
             state = self._state(plan, problem, at, new)
-            from dispatch.day_state import state_from_json
+            from dispatch.io.state_json import state_from_json
 
             result = replan(
                 problem,
                 plan,
                 state_from_json(state, problem),
-                time_limit_s=float(self.settings["replan_time_s"]),
-                seed=self.seed,
-                max_steps=int(self.settings["replan_steps"]),
+                SolveOptions(
+                    time_limit_s=float(self.settings["replan_time_s"]),
+                    seed=self.seed,
+                    solution_limit=int(self.settings["replan_steps"]),
+                ),
             )
             problem, plan = result.problem, result.plan
             cutoff = at

@@ -23,7 +23,7 @@ from dispatch.errors import ProblemError, require
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from dispatch.plan import Plan
+    from dispatch.model.plan import Plan
 
 CHANGES = ("remove_engineers", "add_engineers", "emergency_response_min")
 
@@ -119,7 +119,7 @@ def compare(
     ProblemError
         A variant that does not apply (the path names ``variants[i].<field>``).
     """
-    from dispatch.json_io import problem_from_json
+    from dispatch.io.problem_json import problem_from_json
     from dispatch.solve import solve
 
     require(

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dispatch.json_io import PROBLEM_SCHEMA
+from dispatch.io.problem_json import PROBLEM_SCHEMA
 from scenarios.cities import KM_PER_DEGREE, REGIONS, City, Region, haversine_km
 
 if TYPE_CHECKING:

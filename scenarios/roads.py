@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from dispatch.model import GeoPoint
-from dispatch.osrm_table import OsrmTravel
+from dispatch.travel.locations import GeoPoint
+from dispatch.travel.osrm import OsrmTravel
 from scenarios.cities import haversine_km
 
 #: Decimals kept of a snapped coordinate (about 10 cm).

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from dispatch.osrm_server import OsrmServer, build, find_programs, serve
+from fieldplan.osrm_server import OsrmServer, build, find_programs, serve
 from scenarios.solomon import shared_dir
 
 if TYPE_CHECKING:

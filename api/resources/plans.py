@@ -25,7 +25,7 @@ from api.schemas import (
     page_schema,
 )
 from api.session import session
-from dispatch.day_state import DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_MIN
+from dispatch.model.day_state import DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_MIN
 
 blp = Blueprint(
     "plans", __name__, url_prefix="/api/v1", description="Day plans and engineers' assignments."

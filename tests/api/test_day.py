@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from api.models import Assignment, Job
-from dispatch.check import check
-from dispatch.json_io import problem_from_json
-from dispatch.plan_io import plan_from_json
+from dispatch.evaluate.check import check
+from dispatch.io.plan_json import plan_from_json
+from dispatch.io.problem_json import problem_from_json
 from tests.api.conftest import MONDAY, World, job_body
 
 NOW = "2026-11-30T10:40:00+01:00"

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from api.models import Assignment, Job, Run
-from dispatch.check import check
-from dispatch.json_io import problem_from_json
-from dispatch.plan_io import plan_from_json
+from dispatch.evaluate.check import check
+from dispatch.io.plan_json import plan_from_json
+from dispatch.io.problem_json import problem_from_json
 from tests.api.conftest import MONDAY, World, job_body
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from dispatch.json_io import problem_from_json
-from dispatch.model import SolveOptions
-from dispatch.problem import Problem
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.entities import SolveOptions
+from dispatch.model.problem import Problem
 from dispatch.solve import solve
 
 DAY = "2026-11-24"
@@ -105,7 +105,7 @@ def minutes(hhmm: str) -> float:
 
 def solve_checked(problem: Problem, options: SolveOptions = FAST):
     """Solve; :func:`dispatch.solve.solve` already refuses plans the validator rejects."""
-    from dispatch.check import check
+    from dispatch.evaluate.check import check
 
     plan = solve(problem, options)
     assert check(problem, plan) == []

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from dispatch.check import check
-from dispatch.json_io import problem_from_json
-from dispatch.plan_io import plan_from_json
-from dispatch.reasons import ViolationCause as V
+from dispatch.evaluate.check import check
+from dispatch.io.plan_json import plan_from_json
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.reasons import ViolationCause as V
 from tests.dispatch.builders import at, depot, engineer, job, problem_dict
 
 

@@ -6,14 +6,14 @@ import time
 
 import numpy as np
 
-from dispatch.check import check
-from dispatch.construct import Builder
-from dispatch.diagnose import diagnose
-from dispatch.evaluate import evaluate, schedule
-from dispatch.improve import STRING_MAX, _remove_strings, improve
-from dispatch.json_io import problem_from_json
-from dispatch.layout import plan_layout
-from dispatch.pickups import trim
+from dispatch.evaluate.check import check
+from dispatch.evaluate.diagnose import diagnose
+from dispatch.evaluate.timing import evaluate, schedule
+from dispatch.io.problem_json import problem_from_json
+from dispatch.search.construct import Builder
+from dispatch.search.improve import STRING_MAX, _remove_strings, improve
+from dispatch.search.layout import plan_layout
+from dispatch.search.pickups import trim
 from scenarios.generate import generate_dispatch
 from scenarios.pillac import pillac_to_problem, read_pillac
 from tests.dispatch.builders import build, depot, engineer, job

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dispatch.check import check
-from dispatch.draft import RouteDraft, Visit
-from dispatch.evaluate import evaluate
-from dispatch.reasons import StopType
+from dispatch.evaluate.check import check
+from dispatch.evaluate.timing import evaluate
+from dispatch.model.draft import RouteDraft, Visit
+from dispatch.model.reasons import StopType
 from tests.dispatch.builders import at, build, engineer, job, minutes
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from dispatch.errors import ProblemError
-from dispatch.json_io import problem_from_json, problem_from_text, problem_to_json
+from dispatch.io.problem_json import problem_from_json, problem_from_text, problem_to_json
 from tests.dispatch.builders import at, depot, engineer, job, problem_dict
 
 

@@ -23,22 +23,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pytest
 
-from dispatch.check import check
 from dispatch.errors import ProblemError
-from dispatch.json_io import problem_from_json, with_matrix_travel
-from dispatch.model import GeoPoint, SolveOptions
-from dispatch.osrm_server import (
+from dispatch.evaluate.check import check
+from dispatch.io.plan_json import plan_to_json
+from dispatch.io.problem_json import problem_from_json, with_matrix_travel
+from dispatch.model.entities import SolveOptions
+from dispatch.solve import solve
+from dispatch.travel.locations import GeoPoint
+from dispatch.travel.osrm import OsrmTravel, TravelServiceError
+from dispatch.travel.providers import LocationError
+from fieldplan.cli import main
+from fieldplan.osrm_server import (
     OsrmError,
     OsrmServer,
     find_map,
     free_port,
     map_name,
 )
-from dispatch.osrm_table import OsrmTravel, TravelServiceError
-from dispatch.plan_io import plan_to_json
-from dispatch.solve import solve
-from dispatch.travel import LocationError
-from fieldplan.cli import main
 from tests.conftest import OSM, PROGRAMS, REFERENCE
 
 if TYPE_CHECKING:
@@ -218,7 +219,7 @@ def test_travel_matrix_command_reports_a_missing_server(tmp_path: Path) -> None:
     data = _problem(f"http://127.0.0.1:{free_port()}")
     source, target = tmp_path / "day.json", tmp_path / "out.json"
     source.write_text(json.dumps(data), encoding="utf-8")
-    assert main(["travel", "matrix", str(source), "-o", str(target)]) == 2
+    assert main(["travel", "matrix", str(source), "-o", str(target)]) == 3  # unavailable, not an invalid problem
     assert not target.exists()
 
 

@@ -11,9 +11,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dispatch.check import check
-from dispatch.json_io import problem_from_json
-from dispatch.model import SolveOptions
+from dispatch.evaluate.check import check
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.entities import SolveOptions
 from dispatch.solve import solve
 from tests.dispatch.builders import depot, engineer, job, problem_dict
 

@@ -7,14 +7,17 @@ from typing import Any
 
 import pytest
 
-from dispatch.check import check
-from dispatch.day_state import STATE_SCHEMA, state_from_json
-from dispatch.draft import RouteDraft, Visit
 from dispatch.errors import ProblemError
-from dispatch.evaluate import evaluate
-from dispatch.json_io import problem_from_json
-from dispatch.reasons import StopType
-from dispatch.replan import ChangeKind, replan, who
+from dispatch.evaluate.check import check
+from dispatch.evaluate.timing import evaluate
+from dispatch.io.problem_json import problem_from_json
+from dispatch.io.state_json import STATE_SCHEMA, state_from_json
+from dispatch.model.draft import RouteDraft, Visit
+from dispatch.model.entities import SolveOptions
+from dispatch.model.reasons import StopType
+from dispatch.replanning.changes import ChangeKind
+from dispatch.replanning.rest_of_day import replan
+from dispatch.replanning.who import who
 from tests.dispatch.builders import at, engineer, job, minutes, problem_dict
 
 
@@ -43,7 +46,7 @@ def _state(problem, **fields: Any):
 
 def test_with_no_new_events_a_replan_changes_nothing() -> None:
     problem, plan = _published(_day())
-    result = replan(problem, plan, _state(problem, now=at("08:00")), time_limit_s=1)
+    result = replan(problem, plan, _state(problem, now=at("08:00")), SolveOptions(time_limit_s=1))
     assert check(result.problem, result.plan) == []
     assert result.changes == ()
     assert result.unchanged == 3
@@ -64,7 +67,7 @@ def test_done_and_in_progress_work_stays_where_it_is() -> None:
         },
         new_jobs=[job("D", 70, windows=[{"start": at("11:00"), "end": at("17:00")}])],
     )
-    result = replan(problem, plan, state, time_limit_s=1)
+    result = replan(problem, plan, state, SolveOptions(time_limit_s=1))
     rest = result.problem
     assert {j.id for j in rest.jobs} == {"C", "D"}
     e1 = rest.engineers[rest.engineer_index["E1"]]
@@ -87,7 +90,7 @@ def test_an_emergency_only_one_engineer_can_do_goes_to_that_engineer() -> None:
     problem, plan = _published(data)
     emergency = job("X", 10, priority=1, skills={"hvac": 2}, sla_deadline=at("14:00"))
     state = _state(problem, now=at("09:00"), jobs={"A": {"status": "done"}}, new_jobs=[emergency])
-    result = replan(problem, plan, state, time_limit_s=1)
+    result = replan(problem, plan, state, SolveOptions(time_limit_s=1))
     assert check(result.problem, result.plan) == []
     served = {o.id: o for o in result.plan.jobs}
     assert served["X"].engineer == "E2"
@@ -99,7 +102,7 @@ def test_an_emergency_only_one_engineer_can_do_goes_to_that_engineer() -> None:
 def test_a_sick_engineers_jobs_are_handed_over_with_the_reason() -> None:
     problem, plan = _published(_day())
     state = _state(problem, now=at("08:00"), engineers={"E1": {"unavailable_from": at("08:00")}})
-    result = replan(problem, plan, state, time_limit_s=1)
+    result = replan(problem, plan, state, SolveOptions(time_limit_s=1))
     assert check(result.problem, result.plan) == []
     by_job = {c.job: c for c in result.changes}
     for jid in ("A", "B"):
@@ -116,7 +119,7 @@ def test_a_job_nobody_can_take_any_more_is_reported_unassigned_with_a_reason() -
     data["engineers"][1]["shift"] = {"start": at("08:00"), "end": at("10:00")}  # E2 leaves early
     problem, plan = _published(data)
     state = _state(problem, now=at("08:00"), engineers={"E1": {"unavailable_from": at("08:00")}})
-    result = replan(problem, plan, state, time_limit_s=1)
+    result = replan(problem, plan, state, SolveOptions(time_limit_s=1))
     assert check(result.problem, result.plan) == []
     change = {c.job: c for c in result.changes}["B"]
     assert change.kind is ChangeKind.UNASSIGNED
@@ -135,7 +138,7 @@ def test_who_ranks_the_nearest_engineer_first_and_a_full_replan_agrees() -> None
     # E1 after B: 60 -> 95 -> 0 instead of 60 -> 0
     assert second.extra_km == pytest.approx(70.0) and second.cost > first.cost
     state = _state(problem, now=at("08:00"), new_jobs=[new])
-    result = replan(problem, plan, state, time_limit_s=1)
+    result = replan(problem, plan, state, SolveOptions(time_limit_s=1))
     assert {o.id: o.engineer for o in result.plan.jobs}["X"] == first.engineer
 
 
@@ -163,7 +166,7 @@ def test_a_bad_new_job_is_named_under_new_jobs() -> None:
     bad = job("X", 5, duration_min=-5)
     state = _state(problem, now=at("09:00"), new_jobs=[bad])
     with pytest.raises(ProblemError) as caught:
-        replan(problem, plan, state, time_limit_s=1)
+        replan(problem, plan, state, SolveOptions(time_limit_s=1))
     assert caught.value.path.startswith("new_jobs[X]")
 
 
@@ -189,7 +192,7 @@ def test_who_on_a_full_day_names_the_job_that_would_have_to_go() -> None:
 
 
 def test_replan_and_who_commands_write_and_print(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from dispatch.plan_io import plan_to_json
+    from dispatch.io.plan_json import plan_to_json
     from fieldplan.cli import main
 
     data = _day()
@@ -234,7 +237,7 @@ def test_replan_and_who_commands_write_and_print(tmp_path, capsys) -> None:  # t
 
 
 def test_a_generated_day_at_half_past_ten_with_no_news_keeps_its_plan() -> None:
-    from dispatch.model import SolveOptions
+    from dispatch.model.entities import SolveOptions
     from dispatch.solve import solve
     from scenarios.generate import generate_dispatch
 
@@ -256,7 +259,7 @@ def test_a_generated_day_at_half_past_ten_with_no_news_keeps_its_plan() -> None:
                     "started": problem.clock.format(stop.start),
                 }
     state = _state(problem, now=problem.clock.format(now), jobs=jobs)
-    result = replan(problem, plan, state, time_limit_s=1)
+    result = replan(problem, plan, state, SolveOptions(time_limit_s=1))
     assert check(result.problem, result.plan) == []
     assert result.changes == ()
     assert result.unchanged == sum(1 for o in plan.jobs if o.id not in jobs)
@@ -273,11 +276,11 @@ def test_a_break_due_while_on_the_road_is_not_kept_twice() -> None:
     import json
     from pathlib import Path
 
-    from dispatch.check import check
-    from dispatch.day_state import state_from_json
-    from dispatch.json_io import problem_from_json
-    from dispatch.plan_io import plan_from_json
-    from dispatch.replan import replan
+    from dispatch.evaluate.check import check
+    from dispatch.io.plan_json import plan_from_json
+    from dispatch.io.problem_json import problem_from_json
+    from dispatch.io.state_json import state_from_json
+    from dispatch.replanning.rest_of_day import replan
 
     data = json.loads(
         (Path(__file__).parent / "data" / "ReplanWhenABreakIsDueOnTheRoad.json").read_text()
@@ -288,9 +291,7 @@ def test_a_break_due_while_on_the_road_is_not_kept_twice() -> None:
         problem,
         published,
         state_from_json(data["state"], problem),
-        time_limit_s=5.0,
-        seed=1,
-        max_steps=50,
+        SolveOptions(time_limit_s=5.0, seed=1, solution_limit=50),
     )
     assert check(result.problem, result.plan) == []
     route = next(r for r in result.plan.routes if r.engineer == "E021")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dispatch.json_io import problem_from_json
-from dispatch.reasons import StopType
-from dispatch.replay import compare, drafts_of, replay
+from dispatch.evaluate.replay import compare, drafts_of, replay
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.reasons import StopType
 from tests.dispatch.builders import at, engineer, job, minutes, problem_dict, solve_checked
 
 

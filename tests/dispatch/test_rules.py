@@ -6,7 +6,7 @@ Every plan goes through the independent validator (``solve_checked``).
 
 from __future__ import annotations
 
-from dispatch.reasons import StopType, UnassignedReason
+from dispatch.model.reasons import StopType, UnassignedReason
 from tests.dispatch.builders import (
     at,
     build,

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from dispatch.sla import (
+from dispatch.model.sla import (
     Commitment,
     Coverage,
     SlaError,
@@ -91,4 +91,4 @@ def test_response_and_repair_deadlines_of_a_commitment() -> None:
 def test_bad_input_names_the_field(call: object, field: str) -> None:
     with pytest.raises(SlaError) as caught:
         call()  # type: ignore[operator]
-    assert caught.value.field == field
+    assert caught.value.path == field

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from dispatch.check import check
 from dispatch.errors import ProblemError
-from dispatch.json_io import problem_from_json
-from dispatch.model import Engine, SolveOptions
-from dispatch.plan_io import plan_from_json, plan_to_json
+from dispatch.evaluate.check import check
+from dispatch.io.plan_json import plan_from_json, plan_to_json
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.entities import Engine, SolveOptions
 from dispatch.solve import choose_engine, solve
 from scenarios.generate import generate_dispatch
 from scenarios.solomon import bks, read_solomon, shared_dir, solomon_to_problem
@@ -76,9 +76,9 @@ def test_two_workers_keep_the_better_of_two_seeds() -> None:
 def test_invalid_search_result_falls_back_to_the_checked_starting_plan(monkeypatch) -> None:
     import importlib
 
-    from dispatch.draft import RouteDraft, Visit
-    from dispatch.ortools_engine import EngineResult
-    from dispatch.reasons import StopType
+    from dispatch.model.draft import RouteDraft, Visit
+    from dispatch.model.reasons import StopType
+    from dispatch.search.types import EngineResult
 
     problem = build(
         [engineer("NOVICE", 0, skills={"hvac": 1}), engineer("EXPERT", 50, skills={"hvac": 3})],

@@ -8,8 +8,13 @@ import numpy as np
 import pytest
 from geopy.distance import great_circle
 
-from dispatch.model import GeoPoint, PlanePoint
-from dispatch.travel import EARTH_RADIUS_KM, EuclideanTravel, GreatCircleTravel, MatrixTravel
+from dispatch.travel.locations import GeoPoint, PlanePoint
+from dispatch.travel.providers import (
+    EARTH_RADIUS_KM,
+    EuclideanTravel,
+    GreatCircleTravel,
+    MatrixTravel,
+)
 
 CITIES = {
     "shanghai": GeoPoint(31.2304, 121.4737),

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pytest
 
-from dispatch.eligibility import is_permitted, skill_shortfall
-from dispatch.json_io import load_problem, problem_from_json
-from dispatch.model import JOB_KINDS, GeoPoint, Location
-from dispatch.units import parse_iso
+from dispatch.evaluate.eligibility import is_permitted, skill_shortfall
+from dispatch.io.problem_json import load_problem, problem_from_json
+from dispatch.model.entities import JobKind
+from dispatch.model.units import parse_iso
+from dispatch.travel.locations import GeoPoint, Location
 from scenarios.cities import REGIONS, haversine_km
 from scenarios.generate import (
     KIND_MIX,
@@ -29,7 +30,7 @@ from scenarios.generate import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from dispatch.problem import Problem
+    from dispatch.model.problem import Problem
 
 # The sizes the demo, tests and benchmarks run on (engineers x jobs).
 SIZES = [(3, 10), (10, 45), (30, 130), (100, 450), (200, 1000)]
@@ -153,7 +154,7 @@ def test_kind_mix_is_as_intended(jobs: int, expected: dict[str, int]) -> None:
     engineers = {450: 100, 1000: 200, 10: 3}[jobs]
     data = generated(engineers, jobs)
     assert Counter(j["kind"] for j in data["jobs"]) == expected
-    assert {k for k, _ in KIND_MIX} <= set(JOB_KINDS)
+    assert {k for k, _ in KIND_MIX} <= {k.value for k in JobKind}
 
 
 def test_priority_follows_the_fault_level() -> None:

@@ -11,12 +11,12 @@ from collections import Counter
 
 import pytest
 
-from dispatch.check import check
-from dispatch.draft import RouteDraft, Visit
-from dispatch.evaluate import evaluate
-from dispatch.json_io import problem_from_json
-from dispatch.model import SolveOptions
-from dispatch.reasons import StopType
+from dispatch.evaluate.check import check
+from dispatch.evaluate.timing import evaluate
+from dispatch.io.problem_json import problem_from_json
+from dispatch.model.draft import RouteDraft, Visit
+from dispatch.model.entities import SolveOptions
+from dispatch.model.reasons import StopType
 from dispatch.solve import solve
 from scenarios.pillac import (
     DEPOT_ID,

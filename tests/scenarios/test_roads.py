@@ -8,17 +8,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pytest
 
-from dispatch.check import check
-from dispatch.json_io import problem_from_json, with_matrix_travel
-from dispatch.model import GeoPoint, SolveOptions
-from dispatch.osrm_table import OsrmTravel, RoadTable
+from dispatch.evaluate.check import check
+from dispatch.io.problem_json import problem_from_json, with_matrix_travel
+from dispatch.model.entities import SolveOptions
 from dispatch.solve import solve
+from dispatch.travel.locations import GeoPoint
+from dispatch.travel.osrm import OsrmTravel, RoadTable
 from scenarios.cities import REGIONS, haversine_km
 from scenarios.generate import generate_dispatch
 from scenarios.roads import _places, place_on_roads
 
 if TYPE_CHECKING:
-    from dispatch.osrm_server import OsrmServer
+    from fieldplan.osrm_server import OsrmServer
 
 
 def test_andorra_region_lies_in_its_extract() -> None:

@@ -50,7 +50,7 @@ def test_read_by_name(c101: SolomonInstance) -> None:
 
 
 def test_problem_dict_validates(c101: SolomonInstance) -> None:
-    from dispatch.json_io import problem_from_json
+    from dispatch.io.problem_json import problem_from_json
 
     data = solomon_to_problem(c101)
     assert data["schema"] == "fieldplan.dispatch.problem/1"

@@ -1,0 +1,108 @@
+"""Who could do a job at all: skills, exclusions, pinning, tools, parts and reach.
+
+Shared by the engine (to restrict each job to engineers who can possibly do it)
+and by the diagnosis of unassigned jobs, so both reason from the same rules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from dispatch.model.entities import Engineer, Job
+    from dispatch.model.problem import Problem
+
+
+def skill_shortfall(engineer: Engineer, job: Job) -> list[tuple[str, int, int]]:
+    """(skill, level needed, engineer's level) for every skill the engineer falls short in."""
+    return [
+        (skill, need, engineer.skills.get(skill, 0))
+        for skill, need in sorted(job.skills.items())
+        if engineer.skills.get(skill, 0) < need
+    ]
+
+
+def is_permitted(engineer: Engineer, job: Job) -> bool:
+    """Skills suffice, not excluded, and the pinned engineer when pinned."""
+    if job.pinned_engineer is not None and job.pinned_engineer != engineer.id:
+        return False
+    return engineer.id not in job.excluded_engineers and not skill_shortfall(engineer, job)
+
+
+def missing_tools(problem: Problem, engineer: Engineer, job: Job) -> list[str]:
+    """Tools the job needs that the engineer neither carries nor can borrow anywhere."""
+    lendable = problem.lendable_tools
+    return sorted(t for t in job.tools if t not in engineer.tools and t not in lendable)
+
+
+def missing_parts(problem: Problem, engineer: Engineer, job: Job) -> list[tuple[str, int, int]]:
+    """(part, needed, van + all depot stock) where even everything would not be enough."""
+    out = []
+    for part, need in sorted(job.parts.items()):
+        held = engineer.van_stock.get(part, 0) + problem.depot_stock_totals.get(part, 0)
+        if held < need:
+            out.append((part, need, held))
+    return out
+
+
+def needs_depot(problem: Problem, engineer: Engineer, job: Job) -> bool:
+    """The job cannot be served from the engineer's own van and tools alone."""
+    if any(engineer.van_stock.get(p, 0) < n for p, n in job.parts.items()):
+        return True
+    return any(t not in engineer.tools for t in job.tools)
+
+
+def earliest_starts(problem: Problem, job_index: int) -> NDArray[np.float64]:
+    """Per engineer: the earliest service start on a route home -> (depot) -> site -> end.
+
+    ``inf`` where no window can be met within shift plus overtime. Ignores breaks
+    and other jobs, so it is a bound: no real plan starts the job earlier.
+    """
+    job = problem.jobs[job_index]
+    net = problem.network
+    minutes = net.travel.minutes
+    site = net.job_site[job_index]
+    starts = np.array(net.engineer_start, dtype=np.intp)
+    ends = np.array(net.engineer_end, dtype=np.intp)
+    shift_start = np.array([e.shift.start for e in problem.engineers])
+    latest = np.array([e.latest_return for e in problem.engineers])
+    back = minutes[site, ends]
+    direct = shift_start + minutes[starts, site]
+    via_depot = np.full(len(problem.engineers), np.inf)
+    for d_index, depot in enumerate(problem.depots):
+        loc = net.depot_site[d_index]
+        at_depot = np.maximum(shift_start + minutes[starts, loc], depot.hours.start)
+        leave = at_depot + depot.pickup_min
+        ok = leave <= depot.hours.end + 1e-9
+        via_depot = np.where(ok, np.minimum(via_depot, leave + minutes[loc, site]), via_depot)
+    needs = np.array([needs_depot(problem, e, job) for e in problem.engineers])
+    arrive = np.where(needs, via_depot, direct)
+    result = np.full(len(problem.engineers), np.inf)
+    for window in reversed(job.windows):
+        begin = np.maximum(arrive, window.start)
+        fits = (begin <= window.end + 1e-9) & (begin + job.duration_min + back <= latest + 1e-9)
+        result = np.where(fits, begin, result)
+    return result
+
+
+def reachable_alone(problem: Problem, job_index: int) -> NDArray[np.bool_]:
+    """Per engineer: can a route home -> (depot) -> site -> end serve this job on its own?"""
+    return np.isfinite(earliest_starts(problem, job_index))
+
+
+def candidates(problem: Problem, job_index: int) -> list[int]:
+    """Indices of engineers who could serve the job alone, by every rule checked here."""
+    job = problem.jobs[job_index]
+    reach = reachable_alone(problem, job_index)
+    return [
+        i
+        for i, e in enumerate(problem.engineers)
+        if reach[i]
+        and is_permitted(e, job)
+        and not missing_tools(problem, e, job)
+        and not missing_parts(problem, e, job)
+    ]

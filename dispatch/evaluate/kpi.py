@@ -1,0 +1,81 @@
+"""KPIs and the contract objective, computed from timed routes alone."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dispatch.model.plan import JobOutcome, Kpis
+from dispatch.model.reasons import SlaState
+from dispatch.model.units import TIME_EPS
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dispatch.model.plan import Route, Stop, Unassigned
+    from dispatch.model.problem import Problem
+
+
+def job_outcome(problem: Problem, engineer: str, stop: Stop) -> JobOutcome:
+    """SLA status of a served job: met when service starts by the deadline."""
+    job = problem.jobs[problem.job_index[str(stop.id)]]
+    late = 0.0 if job.sla_deadline is None else max(0.0, stop.start - job.sla_deadline)
+    if late <= TIME_EPS:
+        late = 0.0
+    return JobOutcome(job.id, engineer, stop.start, SlaState.of(late == 0.0), late)
+
+
+def compute_kpis(
+    problem: Problem,
+    routes: Sequence[Route],
+    outcomes: Sequence[JobOutcome],
+    unassigned: Sequence[Unassigned],
+) -> Kpis:
+    """Contract KPIs plus per-priority SLA counts, reasons and the cost breakdown."""
+    objective = problem.objective
+    served = {o.id for o in outcomes}
+    jobs_by_id = {j.id: j for j in problem.jobs}
+    by_priority: dict[str, dict[str, int]] = {}
+    for job in problem.jobs:
+        row = by_priority.setdefault(str(job.priority), {"jobs": 0, "assigned": 0, "sla_met": 0})
+        row["jobs"] += 1
+    late_cost = 0.0
+    for o in outcomes:
+        job = jobs_by_id[o.id]
+        row = by_priority[str(job.priority)]
+        row["assigned"] += 1
+        row["sla_met"] += int(o.sla_met)
+        late_cost += o.late_min * objective.late(job.priority)
+    unassigned_cost = sum(
+        objective.unassigned(j.priority) for j in problem.jobs if j.id not in served
+    )
+    km = sum(r.km for r in routes)
+    travel_min = sum(r.travel_min for r in routes)
+    overtime_min = sum(r.overtime_min for r in routes)
+    working_min = sum(r.return_at - r.depart for r in routes)
+    cost = {
+        "unassigned": unassigned_cost,
+        "lateness": late_cost,
+        "overtime": overtime_min * objective.overtime_cost_per_min,
+        "travel": km * objective.travel_cost_per_km,
+        "working": working_min * objective.working_cost_per_min,
+    }
+    reasons: dict[str, int] = {}
+    for u in unassigned:
+        reasons[u.reason.value] = reasons.get(u.reason.value, 0) + 1
+    assigned = len(outcomes)
+    met = sum(1 for o in outcomes if o.sla_met)
+    return Kpis(
+        jobs=len(problem.jobs),
+        assigned=assigned,
+        sla_met=met,
+        sla_met_pct=round(100.0 * met / assigned, 1) if assigned else 0.0,
+        km=round(km, 3),
+        travel_min=round(travel_min, 3),
+        overtime_min=round(overtime_min, 3),
+        objective=round(sum(cost.values()), 3),
+        late_min=round(sum(o.late_min for o in outcomes), 3),
+        engineers_used=len(routes),
+        sla_met_by_priority=by_priority,
+        unassigned_by_reason=reasons,
+        cost={k: round(v, 3) for k, v in cost.items()},
+    )

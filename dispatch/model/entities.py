@@ -1,0 +1,251 @@
+"""Frozen, self-validating inputs of a dispatch problem.
+
+Times are minutes from the horizon start (see :mod:`dispatch.model.units`), durations
+minutes, distances km. Each entity checks its own values and names the field
+that breaks a rule; cross-references are checked in :mod:`dispatch.model.problem`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from dispatch.errors import require
+from dispatch.model.units import TIME_EPS
+from dispatch.travel.locations import Location
+
+
+class JobKind(StrEnum):
+    """What a job is for; its string value is the contract's ``jobs[].kind``."""
+
+    EMERGENCY = "emergency"
+    NORMAL = "normal"
+    PREVENTIVE = "preventive"
+    INSTALLATION = "installation"
+    FOLLOW_UP = "follow_up"
+
+    @property
+    def default_priority(self) -> int:
+        """The priority a job of this kind gets when nobody says otherwise (1 most urgent)."""
+        return _DEFAULT_PRIORITY[self]
+
+
+_DEFAULT_PRIORITY = {
+    JobKind.EMERGENCY: 1,
+    JobKind.NORMAL: 2,
+    JobKind.FOLLOW_UP: 2,
+    JobKind.PREVENTIVE: 3,
+    JobKind.INSTALLATION: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A closed interval of time, in minutes from the horizon start."""
+
+    start: float
+    end: float
+
+    def check(self, path: str) -> None:
+        require(self.end >= self.start, f"{path}.end", f"must not be before {path}.start")
+
+    def contains(self, t: float, eps: float = 0.0) -> bool:
+        return self.start - eps <= t <= self.end + eps
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """A break of ``duration_min`` that must start between ``earliest`` and ``latest``."""
+
+    earliest: float
+    latest: float
+    duration_min: float
+
+    def check(self, path: str) -> None:
+        require(
+            self.latest >= self.earliest, f"{path}.latest", f"must not be before {path}.earliest"
+        )
+        require(self.duration_min >= 0, f"{path}.duration_min", "must be >= 0")
+
+
+def _check_counts(counts: Mapping[str, int], path: str, minimum: int) -> None:
+    for key, value in counts.items():
+        require(bool(key), path, "keys must be non-empty")
+        require(value >= minimum, f"{path}.{key}", f"must be >= {minimum}")
+
+
+@dataclass(frozen=True, slots=True)
+class Engineer:
+    """A certified engineer with a shift, skills (name -> level), van stock and tools."""
+
+    id: str
+    start: Location
+    end: Location
+    shift: Window
+    max_overtime_min: float = 0.0
+    breaks: tuple[Break, ...] = ()
+    skills: Mapping[str, int] = field(default_factory=dict)
+    van_stock: Mapping[str, int] = field(default_factory=dict)
+    tools: frozenset[str] = frozenset()
+    capacity: int = 0
+
+    def __post_init__(self) -> None:
+        path = f"engineers[{self.id}]"
+        require(bool(self.id), "engineers[].id", "must be a non-empty string")
+        self.start.check(f"{path}.start")
+        self.end.check(f"{path}.end")
+        self.shift.check(f"{path}.shift")
+        require(self.max_overtime_min >= 0, f"{path}.max_overtime_min", "must be >= 0")
+        for i, brk in enumerate(self.breaks):
+            brk.check(f"{path}.breaks[{i}]")
+        _check_counts(self.skills, f"{path}.skills", 0)
+        _check_counts(self.van_stock, f"{path}.van_stock", 0)
+        require(self.capacity >= 0, f"{path}.capacity", "must be >= 0 (0 means no limit)")
+
+    @property
+    def latest_return(self) -> float:
+        return self.shift.end + self.max_overtime_min
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """An on-site job; ``windows`` are hard start windows, ``sla_deadline`` is soft."""
+
+    id: str
+    site: Location
+    kind: JobKind  # a plain string of a known kind is taken and stored as its JobKind
+    priority: int
+    duration_min: float
+    windows: tuple[Window, ...]
+    sla_deadline: float | None = None
+    skills: Mapping[str, int] = field(default_factory=dict)
+    parts: Mapping[str, int] = field(default_factory=dict)
+    tools: frozenset[str] = frozenset()
+    demand: int = 0
+    pinned_engineer: str | None = None
+    excluded_engineers: frozenset[str] = frozenset()
+    preferred_engineers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        path = f"jobs[{self.id}]"
+        require(bool(self.id), "jobs[].id", "must be a non-empty string")
+        self.site.check(f"{path}.site")
+        kinds = [k.value for k in JobKind]
+        require(self.kind in kinds, f"{path}.kind", f"must be one of {', '.join(kinds)}")
+        object.__setattr__(self, "kind", JobKind(self.kind))
+        require(self.priority >= 1, f"{path}.priority", "must be >= 1 (1 is the most urgent)")
+        require(self.duration_min >= 0, f"{path}.duration_min", "must be >= 0")
+        require(len(self.windows) > 0, f"{path}.windows", "must hold at least one window")
+        for i, window in enumerate(self.windows):
+            window.check(f"{path}.windows[{i}]")
+            if i:
+                require(
+                    window.start >= self.windows[i - 1].end,
+                    f"{path}.windows[{i}].start",
+                    f"must not be before windows[{i - 1}].end (windows are sorted, disjoint)",
+                )
+        _check_counts(self.skills, f"{path}.skills", 0)
+        _check_counts(self.parts, f"{path}.parts", 0)
+        require(self.demand >= 0, f"{path}.demand", "must be >= 0")
+
+    def latest_start(self, start: float) -> float:
+        """How late service begun at ``start`` could begin instead: within the same
+        window, and no later than the SLA deadline if ``start`` meets it."""
+        latest = start
+        for window in self.windows:
+            if window.start - TIME_EPS <= start <= window.end + TIME_EPS:
+                latest = window.end
+                break
+        if self.sla_deadline is not None:
+            latest = min(latest, max(self.sla_deadline, start))
+        return latest
+
+
+@dataclass(frozen=True, slots=True)
+class Depot:
+    """A spare-parts depot an engineer may stop at to pick up parts and borrow tools."""
+
+    id: str
+    location: Location
+    hours: Window
+    pickup_min: float = 0.0
+    stock: Mapping[str, int] = field(default_factory=dict)
+    tools: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        path = f"depots[{self.id}]"
+        require(bool(self.id), "depots[].id", "must be a non-empty string")
+        self.location.check(f"{path}.location")
+        self.hours.check(f"{path}.hours")
+        require(self.pickup_min >= 0, f"{path}.pickup_min", "must be >= 0")
+        require(
+            self.hours.end - self.hours.start >= self.pickup_min,
+            f"{path}.hours",
+            "must be at least pickup_min long",
+        )
+        _check_counts(self.stock, f"{path}.stock", 0)
+
+    @property
+    def latest_pickup(self) -> float:
+        """The latest start of a pickup that ends within the opening hours."""
+        return self.hours.end - self.pickup_min
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """Weights of the contract objective; money per unit, priorities as integer keys."""
+
+    unassigned_penalty: Mapping[int, float] = field(default_factory=dict)
+    late_penalty_per_min: Mapping[int, float] = field(default_factory=dict)
+    overtime_cost_per_min: float = 0.0
+    travel_cost_per_km: float = 1.0
+    working_cost_per_min: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("unassigned_penalty", "late_penalty_per_min"):
+            for priority, value in getattr(self, name).items():
+                require(priority >= 1, f"objective.{name}.{priority}", "priority must be >= 1")
+                require(value >= 0, f"objective.{name}.{priority}", "must be >= 0")
+        for name in ("overtime_cost_per_min", "travel_cost_per_km", "working_cost_per_min"):
+            require(getattr(self, name) >= 0, f"objective.{name}", "must be >= 0")
+
+    def unassigned(self, priority: int) -> float:
+        return float(self.unassigned_penalty.get(priority, 0.0))
+
+    def late(self, priority: int) -> float:
+        return float(self.late_penalty_per_min.get(priority, 0.0))
+
+
+class Engine(StrEnum):
+    """Search engines ``solve`` can use."""
+
+    AUTO = "auto"
+    ORTOOLS = "ortools"
+    PYVRP = "pyvrp"
+
+
+@dataclass(frozen=True, slots=True)
+class SolveOptions:
+    """How long and how to search.
+
+    ``solution_limit`` caps the number of improving solutions the search may
+    find; with it and a fixed ``seed`` the plan is identical run after run,
+    whatever the machine's speed (the time limit then only guards).
+    """
+
+    time_limit_s: float = 30.0
+    seed: int = 0
+    solution_limit: int | None = None
+    workers: int = 1
+    engine: Engine = Engine.AUTO
+
+    def __post_init__(self) -> None:
+        require(self.time_limit_s > 0, "options.time_limit_s", "must be > 0")
+        require(self.seed >= 0, "options.seed", "must be >= 0")
+        require(
+            self.solution_limit is None or self.solution_limit >= 1,
+            "options.solution_limit",
+            "must be >= 1",
+        )
+        require(self.workers >= 1, "options.workers", "must be >= 1")

@@ -1,0 +1,141 @@
+"""Who should go to a new job: engineers ranked by what taking it would cost their day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dispatch.errors import ProblemError
+from dispatch.evaluate.timing import schedule
+from dispatch.io.problem_json import problem_from_json, problem_to_json
+from dispatch.model.day_state import DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_MIN, DayState
+from dispatch.model.reasons import SlaState, StopType
+from dispatch.replanning.residual import renamed_error, residual_problem
+from dispatch.replanning.rest_of_day import published_orders
+from dispatch.search.construct import Builder
+from dispatch.search.layout import plan_layout
+
+if TYPE_CHECKING:
+    from dispatch.model.plan import Plan, Route
+    from dispatch.model.problem import Problem
+
+#: "Who should go?" may give up at most this many jobs at the end of a full day.
+DROP_AT_MOST = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One engineer who could take a new job, and what it would cost their day."""
+
+    engineer: str
+    cost: float  # added to the contract objective (lateness of every job included)
+    arrival: float
+    start: float
+    sla: SlaState
+    late_min: float
+    extra_km: float
+    displaced: tuple[str, ...]  # jobs of that day given up, moved past the tolerance or made late
+    depot: str | None
+
+    @property
+    def sla_met(self) -> bool:
+        return self.sla is SlaState.MET
+
+
+def who(
+    problem: Problem,
+    plan: Plan,
+    job: dict[str, Any],
+    top: int = 5,
+    state: DayState | None = None,
+) -> list[Candidate]:
+    """Engineers ranked by the cost of inserting ``job`` (a contract job) into their day.
+
+    Each engineer's day is the published route (the rest of it, with a state);
+    the job goes where it adds least, nothing else moves, no re-plan runs.
+    """
+    if state is not None:
+        data = residual_problem(problem, plan, state)
+        penalty, tolerance = state.change_penalty, state.tolerance_min
+    else:
+        data = problem_to_json(problem)
+        penalty, tolerance = DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_MIN
+    jid = str(job.get("id", ""))
+    if state is not None and jid in {str(j.get("id")) for j in state.new_jobs}:
+        # asked about a new job the state already brings: rank it, do not plan it
+        data = {**data, "jobs": [j for j in data["jobs"] if str(j["id"]) != jid]}
+    if jid in {str(j["id"]) for j in data["jobs"]}:
+        raise ProblemError("job.id", f"'{jid}' is already a job of the problem")
+    data = {**data, "jobs": [*data["jobs"], dict(job)]}
+    try:
+        day = problem_from_json(data)
+    except ProblemError as exc:
+        renamed = renamed_error(exc, {jid}, len(data["jobs"]) - 1, "new_jobs")
+        if renamed is not exc:
+            raise ProblemError("job" + renamed.path.partition("]")[2], exc.rule) from None
+        raise
+    layout = plan_layout(day)
+    builder = Builder(day, layout)
+    orders, promised = published_orders(day, plan)
+    # Displacing a job the engineer's day already promised costs as in a re-plan.
+    builder.keep_promises(promised, penalty, tolerance)
+    if state is not None:
+        builder.count_idle_routes()
+    builder.follow(orders)
+    j = day.job_index[jid]
+    out: list[Candidate] = []
+    for v in layout.allowed.get(j, []):
+        host = builder.routes[v]
+        before = schedule(day, builder.draft_of(host))
+        found = builder.insertion_into(v, j)
+        if found is not None:
+            delta, _, position, depot, pickup, borrow = found
+            order = [*host.jobs[:position], j, *host.jobs[position:]]
+            given_up: list[str] = []
+        else:
+            # A full day: the job fits only if the day's last jobs go to someone else.
+            dropping = builder.insertion_dropping(v, j, DROP_AT_MOST)
+            if dropping is None:
+                continue
+            delta, order, depot, pickup, borrow, dropped = dropping
+            given_up = [day.jobs[g].id for g in dropped]
+        after = schedule(day, builder.trial_draft(v, order, depot, pickup, borrow))
+        out.append(_candidate(day, j, delta, before, after, depot, tolerance, given_up))
+    out.sort(key=lambda c: (c.cost, c.arrival, c.engineer))
+    return out[:top]
+
+
+def _candidate(
+    day: Problem,
+    j: int,
+    delta: float,
+    before: Route,
+    after: Route,
+    depot: int | None,
+    tolerance: float,
+    given_up: list[str],
+) -> Candidate:
+    job = day.jobs[j]
+    stop = next(s for s in after.stops if s.type is StopType.JOB and s.id == job.id)
+    late = 0.0 if job.sla_deadline is None else max(0.0, stop.start - job.sla_deadline)
+    was = {s.id: s.start for s in before.stops if s.type is StopType.JOB}
+    displaced = list(given_up)
+    for s in after.stops:
+        if s.type is not StopType.JOB or s.id == job.id or s.id not in was:
+            continue
+        other = day.jobs[day.job_index[str(s.id)]]
+        now_late = other.sla_deadline is not None and s.start > other.sla_deadline + 1e-6
+        was_late = other.sla_deadline is not None and was[s.id] > other.sla_deadline + 1e-6
+        if s.start - was[s.id] > tolerance + 1e-6 or (now_late and not was_late):
+            displaced.append(str(s.id))
+    return Candidate(
+        engineer=after.engineer,
+        cost=delta,
+        arrival=stop.arrival if stop.arrival is not None else stop.start,
+        start=stop.start,
+        sla=SlaState.of(late <= 1e-6),
+        late_min=late,
+        extra_km=after.km - before.km,
+        displaced=tuple(displaced),
+        depot=None if depot is None else day.depots[depot].id,
+    )

@@ -1,0 +1,644 @@
+"""A fast first plan: priority-first cheapest insertion with morning depot pickups.
+
+OR-Tools' own construction heuristics check every candidate insertion against
+every constraint of the model (breaks, part stock, windows) through constraint
+propagation, which takes minutes on a day of a thousand jobs. This heuristic
+builds a feasible plan in seconds, in plain Python over the travel matrix, and
+the engine's local search improves it from there.
+
+Jobs are taken most urgent first (priority, then SLA deadline, then window
+end). Each goes where it adds least to the objective over its nearest
+qualified engineers and every position in their day, if that costs less than
+leaving it out. Parts and tools beyond the van are collected at one depot
+visit at the start of the day, drawn from the depot stock left over all
+engineers. Breaks are taken in the last gap where they can still start in
+their window, exactly as :mod:`dispatch.evaluate.timing` times them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dispatch.model.draft import RouteDraft, Visit
+from dispatch.model.reasons import StopType
+from dispatch.model.units import TIME_EPS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dispatch.model.problem import Problem
+    from dispatch.search.layout import Layout
+
+#: How many of the nearest qualified engineers a job is offered to.
+NEAREST = 12
+#: Served jobs nearest to a job whose engineers are offered it too: a route that
+#: passes by is a better host than a home nearby.
+PASSING = 8
+
+
+@dataclass(slots=True)
+class _Route:
+    v: int
+    jobs: list[int] = field(default_factory=list)
+    depot: int | None = None
+    pickup: dict[str, int] = field(default_factory=dict)
+    borrow: set[str] = field(default_factory=set)
+    load: int = 0
+    cost: float = 0.0
+    #: The route as timed now, stop by stop, with its own depot visit (key: that
+    #: depot) and with another depot first (key: that depot); None for a depot
+    #: variant that cannot be served at all. Emptied whenever the route changes.
+    timelines: dict[int | None, _Timeline | None] = field(default_factory=dict)
+    #: Parts its jobs use and tools they need beyond the engineer's (None: to count again).
+    usage: tuple[dict[str, int], frozenset[str]] | None = None
+
+    def changed(self) -> None:
+        """Forget what was derived from the jobs: they changed."""
+        self.timelines = {}
+        self.usage = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Timing:
+    """Outcome of timing one candidate route."""
+
+    cost: float
+    breaks: tuple[tuple[int, int], ...]  # (break index, located-stop position it precedes)
+    ends: tuple[float, ...] = ()  # service end of each job, in route order
+
+
+#: The timing state before a stop: location, clock, km, penalties (lateness and
+#: broken promises), waiting and departure slack so far, breaks taken (as a count
+#: of the engineer's sorted breaks), and how many entries the taken-breaks and
+#: job-ends lists hold.
+_State = tuple[int, float, float, float, float, float, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Timeline:
+    """A route timed once: the state before each stop, so that an insertion at a
+    position times only the stops from there on. ``ends`` (service end of each
+    job) bound the same jobs' ends after an insertion, which only delays them."""
+
+    stops: list[tuple[int, int | None]]
+    states: list[_State]
+    taken: tuple[tuple[int, int], ...]
+    ends: tuple[float, ...]
+
+
+class Builder:
+    """Cheapest-insertion construction over a :class:`~dispatch.search.layout.Layout`."""
+
+    def __init__(self, problem: Problem, layout: Layout) -> None:
+        self.problem = problem
+        self.layout = layout
+        net = problem.network
+        self.minutes = net.travel.minutes.tolist()
+        self.km = net.travel.km.tolist()
+        self.routes = [_Route(v) for v in range(len(problem.engineers))]
+        self.stock = {d: dict(depot.stock) for d, depot in enumerate(problem.depots)}
+        self.where: dict[int, int] = {}  # job -> engineer serving it
+        objective = problem.objective
+        self.per_km = objective.travel_cost_per_km
+        self.late = [objective.late(j.priority) for j in problem.jobs]
+        self.breaks = [
+            [k for _, k in sorted((b.earliest, k) for k, b in enumerate(e.breaks))]
+            for e in problem.engineers
+        ]
+        self.allowed_sets = {j: frozenset(v) for j, v in layout.allowed.items()}
+        #: Re-planning: job -> (engineer, start) promised by the published plan, and
+        #: what breaking a promise costs (another engineer, or a start moved by
+        #: more than the tolerance, or dropping the job).
+        self.promised: dict[int, tuple[int, float]] = {}
+        self.change_penalty = 0.0
+        self.tolerance_min = 0.0
+        #: job -> the other servable jobs, nearest first (set by set_neighbours)
+        self.neighbours: dict[int, list[int]] = {}
+        #: Ruin and recreate: a candidate position is passed over when this answers
+        #: True (a "blink"), so that repeated insertions do not always make the
+        #: same greedy choice; None while constructing.
+        self.blink: Callable[[], bool] | None = None
+
+    def keep_promises(
+        self, promised: dict[int, tuple[int, float]], penalty: float, tolerance_min: float
+    ) -> None:
+        """Cost each broken promise of a published plan at ``penalty`` (see ``promised``)."""
+        self.promised = dict(promised)
+        self.change_penalty = penalty
+        self.tolerance_min = tolerance_min
+
+    def count_idle_routes(self) -> None:
+        """Cost every engineer's way from start to end even without a job.
+
+        In the middle of the day an engineer out at a site drives home whatever
+        happens: the first job given to them should cost only its detour.
+        """
+        for route in self.routes:
+            if not route.jobs:
+                timing = self.time_route(route.v, None, [])
+                route.cost = 0.0 if timing is None else timing.cost
+
+    def follow(self, orders: dict[int, list[int]]) -> None:
+        """Give each engineer the given jobs in the given order, as far as they fit.
+
+        A job that no longer fits (a window missed, a part gone) stays out, for
+        :meth:`insert_all` to place anew.
+        """
+        for v, jobs in orders.items():
+            route = self.routes[v]
+            for job in jobs:
+                if job in self.where or v not in self.allowed_sets.get(job, ()):
+                    continue
+                for depot, pickup, borrow in self._supply(route, job):
+                    timing = self.time_route(v, depot, [*route.jobs, job])
+                    if timing is None:
+                        continue
+                    self._place(job, route, len(route.jobs), depot, pickup, borrow, timing.cost)
+                    break
+
+    def set_neighbours(self, neighbours: dict[int, list[int]]) -> None:
+        """Nearest jobs of each job, so insertion also tries the routes passing nearby."""
+        self.neighbours = neighbours
+
+    # ------------------------------------------------------------- timing --
+    def time_route(self, v: int, depot: int | None, jobs: list[int]) -> _Timing | None:
+        """Cost of serving ``jobs`` in order (after ``depot``), or None if infeasible."""
+        start = self._initial(v)
+        return self._run(v, depot, self._stops(depot, jobs), 0, start, (), (), None)
+
+    def _stops(self, depot: int | None, jobs: list[int]) -> list[tuple[int, int | None]]:
+        """(location, job index or None for the depot) of each stop, in order."""
+        net = self.problem.network
+        stops: list[tuple[int, int | None]] = []
+        if depot is not None:
+            stops.append((net.depot_site[depot], None))
+        stops += [(net.job_site[j], j) for j in jobs]
+        return stops
+
+    def _initial(self, v: int) -> _State:
+        start = self.problem.network.engineer_start[v]
+        return (start, self.problem.engineers[v].shift.start, 0.0, 0.0, 0.0, math.inf, 0, 0, 0)
+
+    def _timeline(self, route: _Route, depot: int | None) -> _Timeline | None:
+        """The route's jobs timed after ``depot`` (cached), or None if they cannot be."""
+        if depot not in route.timelines:
+            stops = self._stops(depot, route.jobs)
+            states: list[_State] = []
+            timing = self._run(route.v, depot, stops, 0, self._initial(route.v), (), (), states)
+            route.timelines[depot] = (
+                None if timing is None else _Timeline(stops, states, timing.breaks, timing.ends)
+            )
+        return route.timelines[depot]
+
+    def _run(
+        self,
+        v: int,
+        depot: int | None,
+        stops: list[tuple[int, int | None]],
+        first: int,
+        state: _State,
+        taken_before: tuple[tuple[int, int], ...],
+        ends_before: tuple[float, ...],
+        record: list[_State] | None,
+    ) -> _Timing | None:
+        """Time ``stops`` from position ``first``, given the state before it."""
+        problem, net = self.problem, self.problem.network
+        engineer = problem.engineers[v]
+        objective = problem.objective
+        here, clock, km, late_cost, waited, slack, done, _, _ = state
+        # for leaving later: waiting so far and the departure slack (see dispatch.evaluate.timing)
+        order = self.breaks[v]
+        pending = order[done:]
+        taken = list(taken_before)
+        ends = list(ends_before)
+        for position in range(first, len(stops) + 1):
+            if record is not None:
+                record.append(
+                    (
+                        here,
+                        clock,
+                        km,
+                        late_cost,
+                        waited,
+                        slack,
+                        len(order) - len(pending),
+                        len(taken),
+                        len(ends),
+                    )
+                )
+            final = position == len(stops)
+            target = net.engineer_end[v] if final else stops[position][0]
+            leg = self.minutes[here][target]
+            km += self.km[here][target]
+            # Take each pending break now if waiting until after this stop is too late.
+            while pending:
+                brk = engineer.breaks[pending[0]]
+                after = (
+                    self._finish(clock + leg, stops, position, depot) if not final else clock + leg
+                )
+                if after is None:
+                    return None
+                if final:
+                    if after <= brk.latest + TIME_EPS:
+                        break  # taken after the working day ends
+                elif after <= brk.latest + TIME_EPS:
+                    break  # can still be taken after this stop
+                begin = max(clock, brk.earliest)
+                if begin > brk.latest + TIME_EPS:
+                    return None
+                moved = min(leg, begin - clock)
+                leg -= moved
+                slack = min(slack, waited + brk.latest - begin)
+                clock = begin + brk.duration_min
+                taken.append((pending[0], position))
+                pending = pending[1:]
+            arrival = clock + leg
+            if final:
+                clock = arrival
+                break
+            start = self._start(arrival, stops[position][1], depot)
+            if start is None:
+                return None
+            job = stops[position][1]
+            waited += start - arrival
+            slack = min(slack, waited + self._latest(start, job, depot) - start)
+            if job is not None:
+                deadline = problem.jobs[job].sla_deadline
+                if deadline is not None and start > deadline + TIME_EPS:
+                    late_cost += (start - deadline) * self.late[job]
+                promise = self.promised.get(job)
+                if promise is not None and (
+                    promise[0] != v or abs(start - promise[1]) > self.tolerance_min + TIME_EPS
+                ):
+                    late_cost += self.change_penalty
+            clock = start + self._service(job, depot)
+            if job is not None:
+                ends.append(clock)
+            here = target
+        if clock > engineer.latest_return + TIME_EPS:
+            return None
+        overtime = max(0.0, clock - engineer.shift.end)
+        cost = km * self.per_km + late_cost + overtime * objective.overtime_cost_per_min
+        if objective.working_cost_per_min:
+            depart = engineer.shift.start + max(0.0, min(waited, slack))
+            cost += (clock - depart) * objective.working_cost_per_min
+        return _Timing(cost, tuple(taken), tuple(ends))
+
+    def _latest(self, start: float, job: int | None, depot: int | None) -> float:
+        """Latest start at a stop that keeps its window, depot hours and SLA deadline."""
+        if job is None:
+            assert depot is not None
+            return self.problem.depots[depot].latest_pickup
+        return self.problem.jobs[job].latest_start(start)
+
+    def _start(self, ready: float, job: int | None, depot: int | None) -> float | None:
+        """Service start at a stop reached at ``ready``; None if no window is left."""
+        if job is None:
+            assert depot is not None
+            hours = self.problem.depots[depot].hours
+            start = max(ready, hours.start)
+            pickup = self.problem.depots[depot].pickup_min
+            return start if start + pickup <= hours.end + TIME_EPS else None
+        for window in self.problem.jobs[job].windows:
+            if ready <= window.end + TIME_EPS:
+                return max(ready, window.start)
+        return None
+
+    def _finish(
+        self, ready: float, stops: list[tuple[int, int | None]], position: int, depot: int | None
+    ) -> float | None:
+        job = stops[position][1]
+        start = self._start(ready, job, depot)
+        return None if start is None else start + self._service(job, depot)
+
+    def _service(self, job: int | None, depot: int | None) -> float:
+        """Minutes on site: the job's duration, or the depot's pickup time."""
+        if job is None:
+            assert depot is not None
+            return self.problem.depots[depot].pickup_min
+        return self.problem.jobs[job].duration_min
+
+    # ---------------------------------------------------------- insertion --
+    def _supply(self, route: _Route, job: int) -> list[tuple[int | None, dict[str, int], set[str]]]:
+        """Ways to have the job's parts and tools: (depot, pickup, borrow) after adding it."""
+        problem = self.problem
+        engineer = problem.engineers[route.v]
+        needs = dict(route.pickup)
+        if route.usage is None:
+            counted: dict[str, int] = {}
+            for j in route.jobs:
+                for part, units in problem.jobs[j].parts.items():
+                    counted[part] = counted.get(part, 0) + units
+            lacking = frozenset(t for j in route.jobs for t in problem.jobs[j].tools)
+            route.usage = (counted, lacking - engineer.tools)
+        used = dict(route.usage[0])
+        for part, units in problem.jobs[job].parts.items():
+            used[part] = used.get(part, 0) + units
+        short = {
+            p: units - engineer.van_stock.get(p, 0)
+            for p, units in used.items()
+            if units > engineer.van_stock.get(p, 0)
+        }
+        tools = set(route.usage[1] | (problem.jobs[job].tools - engineer.tools))
+        if not short and not tools:
+            return [(route.depot, needs, set(route.borrow))]
+        options = (
+            [route.depot] if route.depot is not None else self.layout.depot_options.get(route.v, [])
+        )
+        out: list[tuple[int | None, dict[str, int], set[str]]] = []
+        for d in options:
+            if d is None:
+                continue
+            depot = problem.depots[d]
+            if not tools <= depot.tools:
+                continue
+            extra_ok = all(
+                self.stock[d].get(p, 0) + (route.pickup.get(p, 0) if route.depot == d else 0)
+                >= units
+                for p, units in short.items()
+            )
+            if extra_ok:
+                out.append((d, short, tools))
+        return out
+
+    def best_insertion(
+        self, job: int
+    ) -> tuple[float, _Route, int, int | None, dict[str, int], set[str]] | None:
+        """Cheapest feasible (cost increase, route, position, depot, pickup, borrow)."""
+        net = self.problem.network
+        site = net.job_site[job]
+        engineers = sorted(
+            self.layout.allowed[job], key=lambda v: (self.minutes[net.engineer_start[v]][site], v)
+        )[:NEAREST]
+        if self.neighbours:
+            allowed, offered = self.allowed_sets[job], set(engineers)
+            for other in self.neighbours.get(job, ())[:PASSING]:
+                v = self.where.get(other)
+                if v is not None and v in allowed and v not in offered:
+                    engineers.append(v)
+                    offered.add(v)
+        best = None
+        for v in engineers:
+            found = self.insertion_into(v, job)
+            if found is not None and (best is None or found[0] < best[0] - 1e-9):
+                best = found
+        return best
+
+    def insertion_into(
+        self, v: int, job: int
+    ) -> tuple[float, _Route, int, int | None, dict[str, int], set[str]] | None:
+        """Cheapest feasible insertion of ``job`` into engineer ``v``'s route, if any."""
+        problem = self.problem
+        site = problem.network.job_site[job]
+        route = self.routes[v]
+        capacity = problem.engineers[v].capacity
+        if capacity and route.load + problem.jobs[job].demand > capacity:
+            return None
+        best = None
+        for depot, pickup, borrow in self._supply(route, job):
+            line = self._timeline(route, depot)
+            if line is None and depot != route.depot and not self.breaks[v]:
+                # The route's own jobs miss a window once this depot is visited
+                # first; one more job only delays them further.
+                continue
+            offset = 0 if depot is None else 1
+            blink = self.blink
+            for position in range(len(route.jobs) + 1):
+                if blink is not None and blink():
+                    continue
+                if line is None:
+                    trial = [*route.jobs[:position], job, *route.jobs[position:]]
+                    timing = self.time_route(v, depot, trial)
+                else:
+                    fits = self._may_fit(route, depot, line.ends, job, position)
+                    if fits is None:
+                        break  # too late here, so later in the day too
+                    if not fits:
+                        continue
+                    # the stops before the new one keep their times: start from there
+                    at = position + offset
+                    state = line.states[at]
+                    stops = [*line.stops[:at], (site, job), *line.stops[at:]]
+                    timing = self._run(
+                        v,
+                        depot,
+                        stops,
+                        at,
+                        state,
+                        line.taken[: state[7]],
+                        line.ends[: state[8]],
+                        None,
+                    )
+                if timing is None:
+                    continue
+                delta = timing.cost - route.cost
+                if best is None or delta < best[0] - 1e-9:
+                    best = (delta, route, position, depot, pickup, borrow)
+        return best
+
+    def _may_fit(
+        self, route: _Route, depot: int | None, ends: tuple[float, ...], job: int, position: int
+    ) -> bool | None:
+        """Whether ``job`` may fit at ``position`` by the windows alone (a necessary test).
+
+        None when the job cannot even be reached within its last window from
+        there, which holds for every later position too. Inserting a stop only
+        delays the stops after it, so the current ends bound the new ones below.
+        """
+        if len(ends) != len(route.jobs):
+            return True  # not timed (an infeasible route being repaired): no bound
+        net, problem = self.problem.network, self.problem
+        engineer = problem.engineers[route.v]
+        if position == 0:
+            if depot is not None:
+                here = net.depot_site[depot]
+                ready = engineer.shift.start + self.minutes[net.engineer_start[route.v]][here]
+                ready += problem.depots[depot].pickup_min
+            else:
+                here, ready = net.engineer_start[route.v], engineer.shift.start
+        else:
+            here, ready = net.job_site[route.jobs[position - 1]], ends[position - 1]
+        site = net.job_site[job]
+        arrival = ready + self.minutes[here][site]
+        spec = problem.jobs[job]
+        if arrival > spec.windows[-1].end + TIME_EPS:
+            return None
+        if position == len(route.jobs):
+            return True
+        start = arrival
+        for window in spec.windows:
+            if arrival <= window.end + TIME_EPS:
+                start = max(arrival, window.start)
+                break
+        nxt = route.jobs[position]
+        reach = start + spec.duration_min + self.minutes[site][net.job_site[nxt]]
+        return reach <= problem.jobs[nxt].windows[-1].end + TIME_EPS
+
+    def urgency(self, job: int) -> tuple[float, float, float, int]:
+        """Sort key: most urgent first (priority, SLA deadline, window end)."""
+        j = self.problem.jobs[job]
+        deadline = j.sla_deadline if j.sla_deadline is not None else math.inf
+        return (j.priority, deadline, j.windows[-1].end, job)
+
+    def insert_all(self, jobs: list[int]) -> None:
+        """Insert each job, in the order given, where it adds least, if that beats leaving it out."""
+        problem = self.problem
+        for job in jobs:
+            found = self.best_insertion(job)
+            if found is None:
+                continue
+            delta, route, position, depot, pickup, borrow = found
+            if delta >= problem.objective.unassigned(problem.jobs[job].priority):
+                continue
+            self._place(job, route, position, depot, pickup, borrow, route.cost + delta)
+
+    def _place(
+        self,
+        job: int,
+        route: _Route,
+        position: int,
+        depot: int | None,
+        pickup: dict[str, int],
+        borrow: set[str],
+        cost: float,
+    ) -> None:
+        """Put ``job`` into ``route`` at ``position`` with that supply; the route then costs ``cost``."""
+        self._set_supply(route, depot, pickup, borrow)
+        route.jobs.insert(position, job)
+        route.changed()
+        route.load += self.problem.jobs[job].demand
+        route.cost = cost
+        self.where[job] = route.v
+
+    def _set_supply(
+        self, route: _Route, depot: int | None, pickup: dict[str, int], borrow: set[str]
+    ) -> None:
+        """Give the route's depot stock back, then draw the new pickup."""
+        if route.depot is not None:
+            for part, units in route.pickup.items():
+                self.stock[route.depot][part] += units
+        if depot is not None:
+            for part, units in pickup.items():
+                self.stock[depot][part] = self.stock[depot].get(part, 0) - units
+        route.depot, route.pickup, route.borrow = depot, dict(pickup), set(borrow)
+
+    def remove(self, job: int) -> bool:
+        """Take a job out of its route (and any pickup it no longer needs); False if it cannot be."""
+        route = self.routes[self.where[job]]
+        jobs = [j for j in route.jobs if j != job]
+        engineer = self.problem.engineers[route.v]
+        used: dict[str, int] = {}
+        for j in jobs:
+            for part, units in self.problem.jobs[j].parts.items():
+                used[part] = used.get(part, 0) + units
+        pickup = {
+            p: units - engineer.van_stock.get(p, 0)
+            for p, units in used.items()
+            if units > engineer.van_stock.get(p, 0)
+        }
+        borrow = {t for j in jobs for t in self.problem.jobs[j].tools} - set(engineer.tools)
+        depot = route.depot if pickup or borrow else None
+        timing = self.time_route(route.v, depot, jobs)
+        if timing is None:
+            return False
+        self._set_supply(route, depot, pickup, borrow)
+        route.jobs = jobs
+        route.changed()
+        route.load -= self.problem.jobs[job].demand
+        route.cost = timing.cost
+        del self.where[job]
+        return True
+
+    def objective(self) -> float:
+        """The contract objective of the current routes (as this heuristic times them)."""
+        problem = self.problem
+        left_out = sum(
+            problem.objective.unassigned(j.priority)
+            for i, j in enumerate(problem.jobs)
+            if i not in self.where
+        )
+        dropped = sum(self.change_penalty for j in self.promised if j not in self.where)
+        return left_out + dropped + sum(r.cost for r in self.routes)
+
+    def build(self) -> list[RouteDraft]:
+        self.insert_all(sorted(self.layout.jobs, key=self.urgency))
+        return self.drafts()
+
+    def drafts(self) -> list[RouteDraft]:
+        return [self._draft(r) for r in self.routes if r.jobs]
+
+    def insertion_dropping(
+        self, v: int, job: int, most: int
+    ) -> tuple[float, list[int], int | None, dict[str, int], set[str], list[int]] | None:
+        """Cheapest way into ``v``'s day that gives up the last ``1..most`` jobs of it.
+
+        Returns (cost increase, the new job order, depot, pickup, borrow, jobs
+        given up); the cost counts the given-up jobs' unassigned penalties and
+        broken promises.
+        """
+        route = self.routes[v]
+        problem = self.problem
+        best = None
+        for drop in range(1, min(most, len(route.jobs)) + 1):
+            kept = route.jobs[: len(route.jobs) - drop]
+            given_up = route.jobs[len(route.jobs) - drop :]
+            forfeit = sum(
+                problem.objective.unassigned(problem.jobs[g].priority)
+                + (self.change_penalty if g in self.promised else 0.0)
+                for g in given_up
+            )
+            shorter = _Route(v, list(kept))
+            for depot, pickup, borrow in self._supply(shorter, job):
+                for position in range(len(kept) + 1):
+                    trial = [*kept[:position], job, *kept[position:]]
+                    timing = self.time_route(v, depot, trial)
+                    if timing is None:
+                        continue
+                    delta = timing.cost - route.cost + forfeit
+                    if best is None or delta < best[0] - 1e-9:
+                        best = (delta, trial, depot, pickup, borrow, given_up)
+        return best
+
+    def draft_of(self, route: _Route) -> RouteDraft:
+        """The route as it stands, as a draft (breaks placed as this heuristic takes them)."""
+        return self._draft(route)
+
+    def trial_draft(
+        self,
+        v: int,
+        jobs: list[int],
+        depot: int | None,
+        pickup: dict[str, int],
+        borrow: set[str],
+    ) -> RouteDraft:
+        """A draft of engineer ``v`` serving ``jobs`` after ``depot``, without changing anything."""
+        return self._draft(_Route(v, list(jobs), depot, dict(pickup), set(borrow)))
+
+    def _draft(self, route: _Route) -> RouteDraft:
+        problem = self.problem
+        timing = self.time_route(route.v, route.depot, route.jobs)
+        assert timing is not None
+        located: list[Visit] = []
+        if route.depot is not None:
+            located.append(
+                Visit(
+                    StopType.DEPOT,
+                    problem.depots[route.depot].id,
+                    dict(route.pickup),
+                    tuple(sorted(route.borrow)),
+                )
+            )
+        located += [Visit(StopType.JOB, problem.jobs[j].id) for j in route.jobs]
+        visits: list[Visit] = []
+        for position in range(len(located) + 1):
+            visits += [Visit(StopType.BREAK, k) for k, p in timing.breaks if p == position]
+            if position < len(located):
+                visits.append(located[position])
+        return RouteDraft(problem.engineers[route.v].id, tuple(visits))
+
+
+def construct(problem: Problem, layout: Layout) -> list[RouteDraft]:
+    """A feasible plan's routes, built greedily (see the module docstring)."""
+    return Builder(problem, layout).build()
