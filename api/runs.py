@@ -270,9 +270,9 @@ def _study(
 ) -> dict[str, Any]:
     from dataclasses import asdict
 
-    from scenarios.report import table_rows
-    from scenarios.run import run_study
-    from scenarios.study import study_from_data
+    from scenarios.study.report import table_rows
+    from scenarios.study.runner import run_study
+    from scenarios.study.scenario_file import study_from_data
 
     study = study_from_data(params["study"])
     finished: list[str] = []

@@ -3,7 +3,7 @@
 A 20-working-day study of 30 engineers and about 150 jobs a day in the
 Yangtze delta, with the baseline and four variants (two more engineers, a
 2 h emergency response, a closed depot, empty vans), run by
-``scenarios.run.run_study`` with one worker per core. Goal: <= 5 minutes on
+``scenarios.study.runner.run_study`` with one worker per core. Goal: <= 5 minutes on
 the 2-core machine. The KPI table of the study is written beside the figures.
 
     python -m benchmarks.cosim [--days 20]
@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.environment import environment_markdown
-from scenarios.report import markdown_table, table_rows, write_report
-from scenarios.run import run_study
-from scenarios.study import study_from_data
+from scenarios.study.report import markdown_table, table_rows, write_report
+from scenarios.study.runner import run_study
+from scenarios.study.scenario_file import study_from_data
 
 RESULTS = Path(__file__).parent / "results"
 GOAL_S = 300.0

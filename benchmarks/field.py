@@ -32,7 +32,7 @@ from dispatch.model.plan import Plan
 from dispatch.model.problem import Problem
 from dispatch.model.reasons import StopType
 from dispatch.solve import solve
-from scenarios.generate import generate_dispatch
+from scenarios.generator.day import generate_dispatch
 
 RESULTS = Path(__file__).parent / "results"
 VROOM_PRIORITY = {1: 100, 2: 40, 3: 10}
@@ -195,7 +195,7 @@ def write(rows: list[Row], args: argparse.Namespace) -> None:
             {
                 "fieldplan time limit": f"{args.seconds:g} s",
                 "vroom": "exploration 5, 2 threads",
-                "instances": f"scenarios.generate seed {args.seed}: {', '.join(args.sizes)}",
+                "instances": f"scenarios.generator.day seed {args.seed}: {', '.join(args.sizes)}",
             }
         ),
         "",

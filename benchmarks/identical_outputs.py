@@ -2,8 +2,9 @@
 
 Each run is deterministic (a solution or step limit with a fixed seed; the time
 limit only guards), so its output is the same on any machine. ``record`` writes
-each output's SHA-256, after dropping the one figure that measures the machine
-(the solver's wall and first-solution seconds, a study's run time), to
+each output's SHA-256, after dropping the figures that measure the machine
+(the solver's wall and first-solution seconds, a study's run time) and
+the generator's module name in a generated problem's ``meta``, to
 ``benchmarks/results/identical-outputs.json``; ``check`` reruns everything and
 compares, naming each output that differs. The runs: Solomon C101 and R101 read
 and planned by both engines, a generated 30x130 day, a Pillac instance, a
@@ -52,6 +53,12 @@ def _timeless(plan: dict[str, Any]) -> dict[str, Any]:
     return plan
 
 
+def _unnamed(problem: dict[str, Any]) -> dict[str, Any]:
+    """A generated problem without ``meta.generator``, which names the module that made it."""
+    problem.get("meta", {}).pop("generator", None)
+    return problem
+
+
 def _plan_json(path: Path) -> dict[str, Any]:
     return _timeless(json.loads(path.read_text()))
 
@@ -59,8 +66,8 @@ def _plan_json(path: Path) -> dict[str, Any]:
 def _benchmark_plans(work: Path) -> dict[str, str]:
     from dispatch import SolveOptions, plan_to_json, problem_from_json, solve
     from dispatch.model.entities import Engine
-    from scenarios.pillac import pillac_to_problem, read_pillac
-    from scenarios.solomon import read_solomon, solomon_to_problem
+    from scenarios.instances.pillac import pillac_to_problem, read_pillac
+    from scenarios.instances.solomon import read_solomon, solomon_to_problem
 
     out: dict[str, str] = {}
     cases: list[tuple[str, dict[str, Any]]] = [
@@ -88,7 +95,7 @@ def _field_day(work: Path) -> dict[str, str]:
         plan,
     )
     return {
-        "day-30x130.problem": _digest(json.loads(day.read_text())),
+        "day-30x130.problem": _digest(_unnamed(json.loads(day.read_text()))),
         "day-30x130.plan": _digest(_plan_json(plan)),
     }
 

@@ -28,7 +28,7 @@ from benchmarks.environment import environment_markdown
 from dispatch.travel.locations import GeoPoint
 from dispatch.travel.osrm import DEFAULT_SNAP_RADIUS_M, OsrmTravel
 from fieldplan.osrm_server import OSRM_VERSION, build, require_programs, serve
-from scenarios.solomon import shared_dir
+from scenarios.instances.solomon import shared_dir
 
 RESULTS = Path(__file__).parent / "results"
 #: Bounding boxes (lon, lat) of the extracts, from ../shared/data/osm/SOURCE.md, and

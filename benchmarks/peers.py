@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from scenarios.solomon import SolomonInstance, bks, distance_matrix, read_solomon
+from scenarios.instances.solomon import SolomonInstance, bks, distance_matrix, read_solomon
 
 #: Slack allowed when re-checking times in double precision.
 TOLERANCE = 1e-6

@@ -1,7 +1,7 @@
 """Pillac TRSP (technicians with skills, tools and spare parts): gap to the best-known durations.
 
 Each of the 56 ``crew25`` instances goes through the contract
-(scenarios/pillac.py: working cost 1 per minute, no travel cost, the central
+(scenarios/instances/pillac.py: working cost 1 per minute, no travel cost, the central
 depot lending every tool and holding every part) and is solved by the default
 engine. A plan counts only when every request is served and the independent
 validator accepts it; its objective is the plan's own working minutes (route
@@ -27,7 +27,7 @@ from dispatch.io.problem_json import problem_from_json
 from dispatch.model.entities import SolveOptions
 from dispatch.model.reasons import StopType
 from dispatch.solve import solve
-from scenarios.pillac import bks, instance_names, pillac_to_problem, read_pillac
+from scenarios.instances.pillac import bks, instance_names, pillac_to_problem, read_pillac
 
 RESULTS = Path(__file__).parent / "results"
 #: Goals of the benchmark: mean and worst gap to the best-known durations.

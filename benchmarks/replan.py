@@ -35,7 +35,7 @@ from dispatch.model.reasons import StopType
 from dispatch.replanning.rest_of_day import replan
 from dispatch.replanning.who import who
 from dispatch.solve import solve
-from scenarios.generate import generate_dispatch
+from scenarios.generator.day import generate_dispatch
 
 RESULTS = Path(__file__).parent / "results"
 NOW = "10:30"
@@ -184,7 +184,7 @@ def write(rows: list[Row], args: argparse.Namespace) -> Path:
         "",
         environment_markdown(
             {
-                "days": f"scenarios.generate seed {args.seed}, published plan {args.publish_seconds:g} s",
+                "days": f"scenarios.generator.day seed {args.seed}, published plan {args.publish_seconds:g} s",
                 "replan": "2 s limit, change penalty 2,000, tolerance 30 min",
                 "fresh solve": f"the rest-of-day problem, default engine, {args.scratch_seconds:g} s; "
                 f"and in the re-plan's own {REPLAN_S:g} s (fresh 2 s)",

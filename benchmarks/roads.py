@@ -29,10 +29,10 @@ from dispatch.io.problem_json import problem_from_json, with_matrix_travel
 from dispatch.solve import solve
 from dispatch.travel.osrm import OsrmTravel
 from fieldplan.osrm_server import OSRM_VERSION, build, require_programs, serve
-from scenarios.cities import haversine_km
-from scenarios.generate import generate_dispatch
-from scenarios.roads import place_on_roads
-from scenarios.solomon import shared_dir
+from scenarios.generator.cities import haversine_km
+from scenarios.generator.day import generate_dispatch
+from scenarios.generator.roads import place_on_roads
+from scenarios.instances.solomon import shared_dir
 
 RESULTS = Path(__file__).parent / "results"
 SIZES = ((10, 45), (20, 90))
@@ -119,7 +119,7 @@ def write(days: list[Day], km: np.ndarray, minutes: np.ndarray, seconds: float) 
         environment_markdown(
             {
                 "OSRM": f"osrm-backend v{OSRM_VERSION}, car profile, MLD, shared andorra.osm.pbf",
-                "days": "generated Andorra days, sites placed on roads (scenarios/roads.py)",
+                "days": "generated Andorra days, sites placed on roads (scenarios/generator/roads.py)",
                 "time limit per plan": f"{seconds:g} s",
             }
         ),

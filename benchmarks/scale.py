@@ -18,7 +18,7 @@ from dispatch.evaluate.check import check
 from dispatch.io.problem_json import problem_from_json
 from dispatch.model.entities import SolveOptions
 from dispatch.solve import solve
-from scenarios.generate import generate_dispatch
+from scenarios.generator.day import generate_dispatch
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -68,7 +68,7 @@ def main() -> None:
         "",
         environment_markdown(
             {
-                "instance": f"scenarios.generate seed {args.seed}",
+                "instance": f"scenarios.generator.day seed {args.seed}",
                 "time limit": f"{args.seconds:g} s",
                 "engine": plan.solver.engine,
             }

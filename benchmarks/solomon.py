@@ -24,7 +24,13 @@ from benchmarks.peers import check_routes, solve_pyvrp, solve_vroom
 from dispatch.io.problem_json import problem_from_json
 from dispatch.model.entities import Engine, SolveOptions
 from dispatch.solve import solve
-from scenarios.solomon import bks, instance_names, job_number, read_solomon, solomon_to_problem
+from scenarios.instances.solomon import (
+    bks,
+    instance_names,
+    job_number,
+    read_solomon,
+    solomon_to_problem,
+)
 
 RESULTS = Path(__file__).parent / "results"
 

@@ -18,7 +18,7 @@ from benchmarks.environment import environment_markdown
 from dispatch.io.problem_json import problem_from_json
 from dispatch.model.entities import SolveOptions
 from dispatch.solve import solve
-from scenarios.generate import generate_dispatch
+from scenarios.generator.day import generate_dispatch
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -43,7 +43,7 @@ def main() -> None:
         environment_markdown(
             {
                 "time limit": f"{args.seconds:g} s",
-                "instances": f"scenarios.generate seed {args.seed}",
+                "instances": f"scenarios.generator.day seed {args.seed}",
             }
         ),
         "",

@@ -184,12 +184,12 @@ def _check(problem_path: Path, plan_path: Path) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from scenarios.generate import generate_dispatch
+    from scenarios.generator.day import generate_dispatch
 
     data = generate_dispatch(args.engineers, args.jobs, args.seed, region=args.region)
     if args.osrm_url:
         from dispatch.travel.osrm import OsrmTravel
-        from scenarios.roads import place_on_roads
+        from scenarios.generator.roads import place_on_roads
 
         data = place_on_roads(data, OsrmTravel(url=args.osrm_url, max_table_size=1000))
     write_json(args.output, data)
@@ -200,7 +200,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from scenarios.generate import generate_dispatch
+    from scenarios.generator.day import generate_dispatch
 
     if not (args.console or args.roads):
         args.engineers = args.engineers or 50

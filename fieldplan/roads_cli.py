@@ -197,10 +197,10 @@ def road_demo(args: argparse.Namespace, solve_and_report: Callable[..., int]) ->
     from dispatch.solve import solve
     from dispatch.travel.osrm import OsrmTravel
     from fieldplan.osrm_server import OsrmError, build, find_map, find_programs, install, serve
-    from scenarios.cities import REGIONS
-    from scenarios.generate import generate_dispatch
-    from scenarios.roads import place_on_roads
-    from scenarios.solomon import shared_dir
+    from scenarios.generator.cities import REGIONS
+    from scenarios.generator.day import generate_dispatch
+    from scenarios.generator.roads import place_on_roads
+    from scenarios.instances.solomon import shared_dir
 
     region = REGIONS[args.region]
     if region.osm_extract is None:

@@ -37,9 +37,9 @@ def register(top: Any, generate: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from scenarios.report import table_rows, write_report
-    from scenarios.run import run_study
-    from scenarios.study import StudyError, load_study
+    from scenarios.study.report import table_rows, write_report
+    from scenarios.study.runner import run_study
+    from scenarios.study.scenario_file import StudyError, load_study
 
     # A short search now and then starts over from its own first plan; a study makes
     # hundreds of plans, so that notice is not worth a planner's screen.

@@ -175,7 +175,7 @@ def service_demo(args: argparse.Namespace) -> int:
     from api import create_app
     from api.db import make_engine, session_factory, upgrade
     from api.demo import TIME_ZONES, first_working_day, is_empty, seed
-    from scenarios.generate import generate_dispatch
+    from scenarios.generator.day import generate_dispatch
 
     url = _url(args)
     parsed = make_url(url)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from fieldplan.osrm_server import OsrmServer, build, find_programs, serve
-from scenarios.solomon import shared_dir
+from scenarios.instances.solomon import shared_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -26,9 +26,9 @@ from api.session import session
 from dispatch.errors import ProblemError
 from inventory.json_io import problem_from_json as stock_problem_from_json
 from scenarios.day_whatif import apply_variant
-from scenarios.report import report_html, results_from_json
-from scenarios.run import check_worlds
-from scenarios.study import StudyError, study_from_data
+from scenarios.study.report import report_html, results_from_json
+from scenarios.study.runner import check_worlds
+from scenarios.study.scenario_file import StudyError, study_from_data
 
 blp = Blueprint(
     "analysis",

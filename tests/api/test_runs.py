@@ -9,7 +9,7 @@ from sqlalchemy import select
 from api import create_app
 from api.models import Run
 from api.runs import INTERRUPTED, ThreadExecutor, recover
-from scenarios.stock import generate_inventory
+from scenarios.generator.stock import generate_inventory
 from tests.api.conftest import MONDAY, World, job_body
 
 

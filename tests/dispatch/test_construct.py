@@ -14,8 +14,8 @@ from dispatch.search.construct import Builder
 from dispatch.search.improve import STRING_MAX, _remove_strings, improve
 from dispatch.search.layout import plan_layout
 from dispatch.search.pickups import trim
-from scenarios.generate import generate_dispatch
-from scenarios.pillac import pillac_to_problem, read_pillac
+from scenarios.generator.day import generate_dispatch
+from scenarios.instances.pillac import pillac_to_problem, read_pillac
 from tests.dispatch.builders import build, depot, engineer, job
 
 

@@ -239,7 +239,7 @@ def test_replan_and_who_commands_write_and_print(tmp_path, capsys) -> None:  # t
 def test_a_generated_day_at_half_past_ten_with_no_news_keeps_its_plan() -> None:
     from dispatch.model.entities import SolveOptions
     from dispatch.solve import solve
-    from scenarios.generate import generate_dispatch
+    from scenarios.generator.day import generate_dispatch
 
     data = generate_dispatch(8, 30, seed=3)
     problem = problem_from_json(data)

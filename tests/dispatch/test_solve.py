@@ -12,8 +12,8 @@ from dispatch.io.plan_json import plan_from_json, plan_to_json
 from dispatch.io.problem_json import problem_from_json
 from dispatch.model.entities import Engine, SolveOptions
 from dispatch.solve import choose_engine, solve
-from scenarios.generate import generate_dispatch
-from scenarios.solomon import bks, read_solomon, shared_dir, solomon_to_problem
+from scenarios.generator.day import generate_dispatch
+from scenarios.instances.solomon import bks, read_solomon, shared_dir, solomon_to_problem
 from tests.dispatch.builders import build, engineer, job
 
 

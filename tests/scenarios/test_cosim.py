@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from fieldplan.cli import main
-from scenarios.report import table_rows, write_report
-from scenarios.run import run_study
-from scenarios.study import Study, StudyError, load_study, study_from_data
+from scenarios.study.report import table_rows, write_report
+from scenarios.study.runner import run_study
+from scenarios.study.scenario_file import Study, StudyError, load_study, study_from_data
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "scenarios" / "examples").glob("*.yaml"))
 QUICK = {"plan_solutions": 2, "replan_steps": 40}

@@ -16,8 +16,8 @@ from dispatch.io.problem_json import load_problem, problem_from_json
 from dispatch.model.entities import JobKind
 from dispatch.model.units import parse_iso
 from dispatch.travel.locations import GeoPoint, Location
-from scenarios.cities import REGIONS, haversine_km
-from scenarios.generate import (
+from scenarios.generator.cities import REGIONS, haversine_km
+from scenarios.generator.day import (
     KIND_MIX,
     PARTS,
     PRODUCT_LINES,

@@ -18,7 +18,7 @@ from dispatch.model.draft import RouteDraft, Visit
 from dispatch.model.entities import SolveOptions
 from dispatch.model.reasons import StopType
 from dispatch.solve import solve
-from scenarios.pillac import (
+from scenarios.instances.pillac import (
     DEPOT_ID,
     PillacInstance,
     bks,

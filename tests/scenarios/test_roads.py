@@ -14,9 +14,9 @@ from dispatch.model.entities import SolveOptions
 from dispatch.solve import solve
 from dispatch.travel.locations import GeoPoint
 from dispatch.travel.osrm import OsrmTravel, RoadTable
-from scenarios.cities import REGIONS, haversine_km
-from scenarios.generate import generate_dispatch
-from scenarios.roads import _places, place_on_roads
+from scenarios.generator.cities import REGIONS, haversine_km
+from scenarios.generator.day import generate_dispatch
+from scenarios.generator.roads import _places, place_on_roads
 
 if TYPE_CHECKING:
     from fieldplan.osrm_server import OsrmServer

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from scenarios.solomon import (
+from scenarios.instances.solomon import (
     SolomonInstance,
     bks,
     distance_matrix,

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from api import create_app
 from api.demo import seed
-from scenarios.generate import generate_dispatch
+from scenarios.generator.day import generate_dispatch
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -6,13 +6,13 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TYPE_CHECKING
 
-from scenarios.cosim import VariantResult, run_variant
-from scenarios.world import build_world
+from scenarios.study.cosim import VariantResult, run_variant
+from scenarios.study.world import build_world
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from scenarios.study import Study, Variant
+    from scenarios.study.scenario_file import Study, Variant
 
 
 def _one(study: Study, index: int) -> VariantResult:

@@ -41,9 +41,9 @@ from dispatch.model.entities import SolveOptions
 from dispatch.model.sla import Coverage, WorkingCalendar, add_sla_minutes
 from dispatch.replanning.rest_of_day import replan
 from dispatch.solve import solve
-from scenarios.cities import haversine_km
-from scenarios.generate import OBJECTIVE, PARTS, PRODUCT_LINES
-from scenarios.world import (
+from scenarios.generator.cities import haversine_km
+from scenarios.generator.day import OBJECTIVE, PARTS, PRODUCT_LINES
+from scenarios.study.world import (
     EMERGENCY_SHARE,
     INSTALLATION_SHARE,
     PART_SHARE,
@@ -350,7 +350,7 @@ class Simulation:
             )
         return {
             "schema": PROBLEM_SCHEMA,
-            "meta": {"source": "scenarios.cosim", "day": day},
+            "meta": {"source": "scenarios.study.cosim", "day": day},
             "horizon": {"start": iso(t0), "end": iso(t0 + DAY)},
             "travel": {"kind": "great_circle", "speed_kmh": w.speed_kmh, "circuity": CIRCUITY},
             "engineers": engineers,
@@ -657,7 +657,7 @@ class Simulation:
         return self.result()
 
     def result(self) -> VariantResult:
-        from scenarios.kpis import variant_kpis
+        from scenarios.study.kpis import variant_kpis
 
         return variant_kpis(self)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.cities import REGIONS, haversine_km
+from scenarios.generator.cities import REGIONS, haversine_km
 
 # Trucks cover about this many km per day between depots.
 KM_PER_DAY = 500.0

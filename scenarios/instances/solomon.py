@@ -24,7 +24,7 @@ PROBLEM_SCHEMA = "fieldplan.dispatch.problem/1"
 #: customer always beats any travel saving.
 UNASSIGNED_PENALTY = 1e9
 
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = Path(__file__).resolve().parents[2]
 
 
 class Depot(NamedTuple):

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from scenarios.cosim import VariantResult
-    from scenarios.study import Study
+    from scenarios.study.cosim import VariantResult
+    from scenarios.study.scenario_file import Study
 
 #: (key, label, whether more is better; None: neither)
 ROWS: tuple[tuple[str, str, bool | None], ...] = (
@@ -231,6 +231,6 @@ def _png(draw: Any, results: list[VariantResult]) -> bytes:
 
 def results_from_json(data: list[dict[str, Any]]) -> list[VariantResult]:
     """Variant results back from their stored JSON form (``results.json``, a study run)."""
-    from scenarios.cosim import DayFigures, VariantResult
+    from scenarios.study.cosim import DayFigures, VariantResult
 
     return [VariantResult(**{**r, "days": [DayFigures(**d) for d in r["days"]]}) for r in data]

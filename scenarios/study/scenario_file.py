@@ -30,8 +30,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scenarios.cities import REGIONS
-from scenarios.generate import PRODUCT_LINES
+from scenarios.generator.cities import REGIONS
+from scenarios.generator.day import PRODUCT_LINES
 
 FAULT_LEVELS = ("emergency", "normal", "follow_up")
 TIERS = ("gold", "silver", "bronze")

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scenarios.cosim import DAY, REPAIR_KINDS, VariantResult, reached_in_time
+from scenarios.study.cosim import DAY, REPAIR_KINDS, VariantResult, reached_in_time
 
 if TYPE_CHECKING:
-    from scenarios.cosim import Simulation
+    from scenarios.study.cosim import Simulation
 
 
 def variant_kpis(sim: Simulation) -> VariantResult:

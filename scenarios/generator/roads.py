@@ -16,7 +16,7 @@ import numpy as np
 
 from dispatch.travel.locations import GeoPoint
 from dispatch.travel.osrm import OsrmTravel
-from scenarios.cities import haversine_km
+from scenarios.generator.cities import haversine_km
 
 #: Decimals kept of a snapped coordinate (about 10 cm).
 DECIMALS = 6

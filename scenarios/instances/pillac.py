@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scenarios.solomon import PROBLEM_SCHEMA, UNASSIGNED_PENALTY, shared_dir
+from scenarios.instances.solomon import PROBLEM_SCHEMA, UNASSIGNED_PENALTY, shared_dir
 
 #: Contract id of the central depot.
 DEPOT_ID = "DEPOT"

@@ -1,7 +1,7 @@
 """The organisation a study simulates: sites with installed equipment, engineers, depots, parts.
 
 Sites, engineers and depots come from the dispatch generator on real city
-coordinates (:func:`scenarios.generate.generate_dispatch`); each site gets an
+coordinates (:func:`scenarios.generator.day.generate_dispatch`); each site gets an
 installed base of one product line under a gold, silver or bronze contract.
 Faults arrive from per-part failure rates of that equipment, so the jobs the
 dispatcher sees and the parts the stock planner must hold follow from the same
@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.cities import REGIONS, haversine_km
-from scenarios.generate import PARTS, PRODUCT_LINES, generate_dispatch
-from scenarios.study import TIERS, StudyError
+from scenarios.generator.cities import REGIONS, haversine_km
+from scenarios.generator.day import PARTS, PRODUCT_LINES, generate_dispatch
+from scenarios.study.scenario_file import TIERS, StudyError
 
 #: Share of the daily jobs that are repairs (faults), the rest planned visits.
 REPAIR_SHARE = 0.57

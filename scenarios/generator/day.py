@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dispatch.io.problem_json import PROBLEM_SCHEMA
-from scenarios.cities import KM_PER_DEGREE, REGIONS, City, Region, haversine_km
+from scenarios.generator.cities import KM_PER_DEGREE, REGIONS, City, Region, haversine_km
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -184,7 +184,7 @@ def generate_dispatch(
     seed
         Seeds the generator and becomes ``options.seed``.
     region
-        One of :data:`scenarios.cities.REGIONS` (``shanghai``, ``rhine-ruhr``, ``dfw``,
+        One of :data:`scenarios.generator.cities.REGIONS` (``shanghai``, ``rhine-ruhr``, ``dfw``,
         ``andorra``: the last lies in a shared OpenStreetMap extract, for road times).
     date
         The planned day (ISO date); times carry the region's UTC offset on that day.
@@ -223,7 +223,7 @@ def generate_dispatch(
     return {
         "schema": PROBLEM_SCHEMA,
         "meta": {
-            "generator": "scenarios.generate",
+            "generator": "scenarios.generator.day",
             "region": territory.name,
             "cities": [c.name for c in active],
             "seed": seed,
