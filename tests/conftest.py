@@ -1,7 +1,13 @@
-"""Fixtures shared across test packages: a real OSRM server on the Andorra extract."""
+"""Fixtures shared across test packages: a real OSRM server on the Andorra extract.
+
+The extract (1.6 MB) is read from the shared data folder and its tests skip,
+saying so, where it is absent; the small reference matrix computed from it
+lives with the tests (``tests/data/osm``).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,7 +19,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 OSM = shared_dir() / "data" / "osm"
-REFERENCE = OSM / "andorra_reference_matrix_10.json"
+ANDORRA = OSM / "andorra.osm.pbf"
+REFERENCE = Path(__file__).parent / "data" / "osm" / "andorra_reference_matrix_10.json"
+NO_MAPS = f"no OSM extracts at {OSM} (FIELDPLAN_SHARED names the shared data folder)"
 PROGRAMS = find_programs()
 
 
@@ -26,9 +34,9 @@ def andorra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OsrmServer]:
     """
     if PROGRAMS is None:
         pytest.skip("OSRM programs not installed: run `make osrm-install`")
-    if not REFERENCE.is_file():
-        pytest.skip("no shared OSM extracts")
+    if not ANDORRA.is_file():
+        pytest.skip(NO_MAPS)
     out = tmp_path_factory.mktemp("andorra-osrm")
-    base = build(OSM / "andorra.osm.pbf", out, PROGRAMS)
+    base = build(ANDORRA, out, PROGRAMS)
     with serve(base, PROGRAMS, max_table_size=100, log=out / "osrm-routed.log") as server:
         yield server

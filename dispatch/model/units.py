@@ -70,8 +70,3 @@ def parse_iso(value: str, path: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ProblemError(path, f"'{value}' has no UTC offset")
     return moment
-
-
-def ceil_minutes(km: float, speed_kmh: float) -> float:
-    """Whole minutes to drive ``km`` at ``speed_kmh``, rounded up, as the contract says."""
-    return float(math.ceil(km / speed_kmh * 60.0 - 1e-9))

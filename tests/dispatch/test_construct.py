@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -17,6 +18,8 @@ from dispatch.search.pickups import trim
 from scenarios.generator.day import generate_dispatch
 from scenarios.instances.pillac import pillac_to_problem, read_pillac
 from tests.dispatch.builders import build, depot, engineer, job
+
+PILLAC = Path(__file__).parent.parent / "data" / "pillac"
 
 
 def _plan(problem, builder):
@@ -51,7 +54,7 @@ def test_ruin_and_recreate_never_ends_worse_and_stays_valid() -> None:
 
 
 def test_string_removal_takes_runs_of_consecutive_jobs_from_routes_near_the_centre() -> None:
-    problem = problem_from_json(pillac_to_problem(read_pillac("R101")))
+    problem = problem_from_json(pillac_to_problem(read_pillac(PILLAC / "R101.txt")))
     builder = Builder(problem, plan_layout(problem))
     builder.build()
     net = problem.network
@@ -112,7 +115,7 @@ def test_parts_come_from_one_morning_depot_visit_within_stock() -> None:
 
 def test_with_working_cost_the_heuristic_times_routes_as_the_evaluator_does() -> None:
     # Pillac C101: working minutes only, no breaks; both leave as late as feasible.
-    problem = problem_from_json(pillac_to_problem(read_pillac("C101")))
+    problem = problem_from_json(pillac_to_problem(read_pillac(PILLAC / "C101.txt")))
     builder = Builder(problem, plan_layout(problem))
     builder.build()
     plan = _plan(problem, builder)

@@ -1,8 +1,8 @@
 """The OSRM travel provider against a real osrm-routed on loopback, and its commands.
 
 The server is built from the shared Andorra extract (under a second) and
-started once for the session (tests/conftest.py); ``andorra_reference_matrix_10.json`` beside the
-extract holds OSRM v26.10.0's own answer for ten points, which the provider
+started once for the session (tests/conftest.py); ``tests/data/osm/andorra_reference_matrix_10.json``
+holds OSRM v26.10.0's own answer for ten points of that extract, which the provider
 must reproduce to the tenth of a second and metre. Failure modes that a real
 server cannot be made to show on demand (resets, HTTP 5xx, null routes) are
 played by a small scripted HTTP server.
@@ -40,7 +40,7 @@ from fieldplan.osrm_server import (
     free_port,
     map_name,
 )
-from tests.conftest import OSM, PROGRAMS, REFERENCE
+from tests.conftest import ANDORRA, NO_MAPS, OSM, PROGRAMS, REFERENCE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,7 +50,7 @@ needs_osrm = pytest.mark.skipif(
     PROGRAMS is None,
     reason="OSRM programs not installed: run `make osrm-install` (or `fieldplan osrm install`)",
 )
-needs_maps = pytest.mark.skipif(not REFERENCE.is_file(), reason="no shared OSM extracts")
+needs_maps = pytest.mark.skipif(not ANDORRA.is_file(), reason=NO_MAPS)
 #: In the Mediterranean, about 200 km from the nearest road in Andorra.
 AT_SEA = GeoPoint(41.0, 3.0)
 
@@ -439,7 +439,7 @@ def test_serve_command_runs_until_interrupted(andorra: OsrmServer, tmp_path: Pat
 
 def _problem(url: str) -> dict[str, Any]:
     """Two engineers sharing a home at reference point 0; eight jobs at points 1..9 but 5."""
-    points = _reference_points() if REFERENCE.is_file() else [GeoPoint(42.5, 1.5)] * 10
+    points = _reference_points()
     day = "2026-11-24T{}:00+01:00"
 
     def loc(i: int) -> dict[str, float]:
