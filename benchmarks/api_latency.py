@@ -32,7 +32,6 @@ import resource
 import shlex
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -47,6 +46,7 @@ from importlib import metadata
 from pathlib import Path
 
 from benchmarks.environment import environment_markdown
+from fieldplan.ports import free_port
 
 RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,13 +260,6 @@ def build_demo(folder: Path, engineers: int, jobs: int, time_limit: float) -> De
     finally:
         engine.dispose()
     return Demo(url, path, day.isoformat(), ids, tokens, dispatcher, stops)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class Server:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
+
+from fieldplan.ports import free_port
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -243,13 +244,6 @@ def find_map(path: Path) -> Path:
             "run `fieldplan osrm build MAP.osm.pbf` again"
         )
     return base
-
-
-def free_port() -> int:
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class OsrmServer:

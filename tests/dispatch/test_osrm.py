@@ -37,9 +37,9 @@ from fieldplan.osrm_server import (
     OsrmError,
     OsrmServer,
     find_map,
-    free_port,
     map_name,
 )
+from fieldplan.ports import free_port
 from tests.conftest import ANDORRA, NO_MAPS, OSM, PROGRAMS, REFERENCE
 
 if TYPE_CHECKING:
