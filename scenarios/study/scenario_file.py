@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pathcheck import PathError
 from scenarios.generator.cities import REGIONS
 from scenarios.generator.day import PRODUCT_LINES
 
@@ -70,13 +71,8 @@ DEFAULTS: dict[str, Any] = {
 OPERATIONS = ("add_engineers", "remove_engineers", "close_depots", "train")
 
 
-class StudyError(ValueError):
+class StudyError(PathError):
     """A scenario file that cannot be used; the message starts with the field's path."""
-
-    def __init__(self, path: str, rule: str) -> None:
-        super().__init__(f"{path}: {rule}")
-        self.path = path
-        self.rule = rule
 
 
 @dataclass(frozen=True)
