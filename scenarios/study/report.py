@@ -15,10 +15,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scenarios.study.results import DayFigures, VariantResult
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from scenarios.study.cosim import VariantResult
     from scenarios.study.scenario_file import Study
 
 #: (key, label, whether more is better; None: neither)
@@ -231,6 +232,4 @@ def _png(draw: Any, results: list[VariantResult]) -> bytes:
 
 def results_from_json(data: list[dict[str, Any]]) -> list[VariantResult]:
     """Variant results back from their stored JSON form (``results.json``, a study run)."""
-    from scenarios.study.cosim import DayFigures, VariantResult
-
     return [VariantResult(**{**r, "days": [DayFigures(**d) for d in r["days"]]}) for r in data]

@@ -6,12 +6,13 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TYPE_CHECKING
 
-from scenarios.study.cosim import VariantResult, run_variant
+from scenarios.study.cosim import run_variant
 from scenarios.study.world import build_world
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from scenarios.study.results import VariantResult
     from scenarios.study.scenario_file import Study, Variant
 
 

@@ -100,6 +100,11 @@ class World:
         )
         return moment.isoformat()
 
+    def minutes(self, moment: datetime) -> float:
+        """The inverse of :meth:`iso`: minutes since the first day's local midnight."""
+        origin = datetime.fromisoformat(self.iso(0))
+        return (moment - origin).total_seconds() / 60.0
+
 
 def _depots_from(data: dict[str, Any]) -> list[DepotSpec]:
     def minute(text: str) -> int:
