@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from pathcheck import PathError
 
-class InventoryError(ValueError):
+
+class InventoryError(PathError):
     """Bad input, reported as ``"<path>: <rule>"``, e.g. ``parts[P01].regions[Suzhou].demand``."""
-
-    def __init__(self, path: str, rule: str) -> None:
-        self.path = path
-        self.rule = rule
-        super().__init__(f"{path}: {rule}" if path else rule)
 
 
 def require(condition: bool, path: str, rule: str) -> None:
