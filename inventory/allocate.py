@@ -52,8 +52,6 @@ class Curve:
     vertex_offset: np.ndarray
     vertex_levels: np.ndarray
     vertex_units: np.ndarray
-    frontier_fill: list[np.ndarray]
-    frontier_first: np.ndarray
 
     def levels_at(self, point: int) -> np.ndarray:
         """``(P, 1 + R)`` levels of curve point ``point``."""
@@ -71,7 +69,7 @@ def build_curve(
 ) -> Curve:
     """Frontiers of all parts in batches of similar size, merged into one curve."""
     parts, regions = net.demand.shape
-    low, caps = central_window(net)
+    _, caps = central_window(net)
     spread = np.sqrt(np.maximum(net.own_pipeline.max(axis=1, initial=0.0), 0.0)) * 10.0 + 12.0
     size = caps * regions * spread * (1.0 + net.variance_to_mean)  # rough elements per part, for batching
     order = np.argsort(size, kind="stable")
@@ -92,7 +90,6 @@ def build_curve(
     vertex_ebo: list[np.ndarray | None] = [None] * parts
     vertex_fill: list[np.ndarray | None] = [None] * parts
     vertex_region: list[np.ndarray | None] = [None] * parts
-    frontier_fill: list[np.ndarray] = [np.zeros(1)] * parts
     no_stock = _no_stock_value(net, objective)
     done = 0
     for batch in batches:
@@ -126,7 +123,6 @@ def build_curve(
             vertex_value[p] = value_p
             vertex_ebo[p] = ebo_p
             vertex_fill[p] = fill_p
-            frontier_fill[p] = front.fill[k]
         done += len(batch)
         if progress is not None:
             progress(done, parts)
@@ -185,8 +181,6 @@ def build_curve(
         vertex_offset=offsets,
         vertex_levels=levels_all,
         vertex_units=units_all,
-        frontier_fill=frontier_fill,
-        frontier_first=low,
     )
 
 

@@ -66,12 +66,11 @@ class Regional:
     """Pipelines of the regions for given central levels.
 
     ``survival[p, c, j, k] = P(X_j > k)`` when part ``p``'s central level is
-    ``s0[p, c]``; ``mean`` and ``ebo0`` are indexed the same way.
+    ``s0[p, c]``; ``mean`` is indexed the same way.
     """
 
     survival: np.ndarray
     mean: np.ndarray
-    ebo0: np.ndarray
 
 
 def regional_pipelines(
@@ -97,7 +96,7 @@ def regional_pipelines(
     mean = own + share * ebo0[:, :, None]
     if model is Model.EXACT:
         sf = _exact_survival(net, central, index, min_size)
-        return Regional(survival=sf, mean=mean, ebo0=ebo0)
+        return Regional(survival=sf, mean=mean)
     vtm = net.variance_to_mean[:, None, None]
     if model is Model.METRIC:
         var = vtm * mean
@@ -106,9 +105,9 @@ def regional_pipelines(
         var = vtm * own + share * (1 - share) * ebo0[:, :, None] + share**2 * vbo0
     if size is not None:
         sf = survival_table(mean, var, max(size, min_size), with_tail=True)
-        return Regional(survival=sf, mean=mean, ebo0=ebo0)
+        return Regional(survival=sf, mean=mean)
     full = max(support_bound(mean, var), min_size)
-    return Regional(survival=survival_table(mean, var, full), mean=mean, ebo0=ebo0)
+    return Regional(survival=survival_table(mean, var, full), mean=mean)
 
 
 def _exact_survival(net: Network, central: Central, s0: np.ndarray, min_size: int) -> np.ndarray:

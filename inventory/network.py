@@ -38,7 +38,6 @@ class Network:
     """
 
     skus: tuple[str, ...]
-    regions: tuple[str, ...]
     demand: np.ndarray
     to_central: np.ndarray
     own_pipeline: np.ndarray
@@ -61,7 +60,6 @@ class Network:
         """The same network restricted to some parts."""
         return Network(
             skus=tuple(self.skus[i] for i in rows),
-            regions=self.regions,
             demand=self.demand[rows],
             to_central=self.to_central[rows],
             own_pipeline=self.own_pipeline[rows],
@@ -72,7 +70,7 @@ class Network:
 
 
 def network_of(problem: StockProblem) -> Network:
-    """Arrays of a validated problem; a region a part does not list has no demand for it."""
+    """Arrays of a problem; a region a part does not list has no demand for it."""
     parts, regions = problem.parts, problem.regions
     shape = (len(parts), len(regions))
     demand = np.zeros(shape)
@@ -90,7 +88,6 @@ def network_of(problem: StockProblem) -> Network:
             )
     return Network(
         skus=tuple(p.sku for p in parts),
-        regions=tuple(regions),
         demand=demand,
         to_central=to_central,
         own_pipeline=own,
