@@ -4,6 +4,13 @@
 default), authentication, error handling, the background-run executor and one
 blueprint per area. The API lives under ``/api/v1``; its OpenAPI document is
 ``/api/v1/openapi.json`` and a browsable page ``/api/v1/docs``.
+
+Layers: views (``api.resources``) parse with shapes (``api.schemas``) and call
+one service function each (``job_tickets``, ``stock_levels``, ``records``,
+``runs.launch``, ...), which take a database session and hold the queries and
+the rules; background runs live in ``api.runs``. The service may import
+``pathcheck``, ``dispatch``, ``inventory`` and ``scenarios``, never the
+console command (``fieldplan``).
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from flask_smorest import Api
 
 from api import auth, errors, session
 from api.config import defaults
-from api.runs import make_executor, queued_runs
+from api.db import transaction
+from api.runs.executor import make_executor
+from api.runs.worker import queued_runs, recover
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -26,7 +35,7 @@ if TYPE_CHECKING:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The service app; ``config`` overrides the defaults (``DATABASE_URL``, ``RUN_EXECUTOR``, ...)."""
-    from api.resources import analysis, health, jobs, plans, reference, stock
+    from api.resources import analysis, health, jobs, plans, reference, stock, users
 
     app = Flask(__name__)
     app.config.update(defaults())
@@ -47,8 +56,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["fieldplan.executor"] = executor
     atexit.register(executor.shutdown)
     _resume(app, db.sessions, executor)
-    for module in (health, reference, jobs, stock, plans, analysis):
-        rest.register_blueprint(module.blp)
+    views = (health, users, reference, jobs, stock, plans, analysis)
+    for blueprint in dict.fromkeys(module.blp for module in views):  # health, users: "service"
+        rest.register_blueprint(blueprint)
     app.add_url_rule("/api/v1/docs/assets/<path:name>", "docs_assets", _docs_asset)
     from api.web import web
 
@@ -58,9 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _resume(app: Flask, sessions: Any, executor: Any) -> None:
     """Fail runs a dead process left running (single-process start only), pick up queued ones."""
-    from api.runs import recover
-
-    with sessions() as s, s.begin():
+    with sessions() as s, transaction(s):
         if app.config["RECOVER_ON_START"]:
             recover(s)
         queued = queued_runs(s) if app.config["RESUME_QUEUED"] else []

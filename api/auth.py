@@ -1,4 +1,4 @@
-"""Bearer tokens and roles.
+"""Bearer tokens, roles, and the users who hold them.
 
 A token is shown once when its user is made and stored only as its SHA-256
 (tokens are 256 random bits, so a fast hash is enough; nothing to salt against).
@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from api.errors import ApiError, forbidden
 from api.models import Engineer, Role, User
+from api.paging import page
 from api.session import session
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from flask import Flask
     from sqlalchemy.orm import Session
@@ -60,6 +61,11 @@ def create_user(
     s.add(user)
     s.flush()
     return user, token
+
+
+def user_page(s: Session, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Users a page at a time, in the order they were made."""
+    return page(s, select(User), args, User.id)
 
 
 def init_app(app: Flask) -> None:

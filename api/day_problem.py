@@ -17,23 +17,23 @@ from sqlalchemy import select
 
 from api.calendar import day_bounds, local
 from api.errors import ApiError
-from api.jobs import OPEN
-from api.models import Assignment, Depot, Engineer, Job, JobStatus, Region, Site, Stock
+from api.job_lifecycle import OPEN
+from api.models import Assignment, Depot, Engineer, Job, Region, Site, Stock, TicketStatus
+from dispatch.io.contract import (
+    break_dict,
+    default_objective,
+    depot_dict,
+    engineer_dict,
+    geo,
+    job_dict,
+    period,
+)
 from dispatch.io.problem_json import PROBLEM_SCHEMA
 
 if TYPE_CHECKING:
     from datetime import date
 
     from sqlalchemy.orm import Session
-
-#: The generator's weights: an emergency left out costs as much as 100 km of driving x 1000.
-DEFAULT_OBJECTIVE: dict[str, Any] = {
-    "unassigned_penalty": {"1": 100000, "2": 20000, "3": 5000},
-    "late_penalty_per_min": {"1": 1000, "2": 100, "3": 10},
-    "overtime_cost_per_min": 5,
-    "travel_cost_per_km": 1,
-    "working_cost_per_min": 0,
-}
 
 
 def day_problem(
@@ -71,25 +71,22 @@ def day_problem(
     return {
         "schema": PROBLEM_SCHEMA,
         "meta": {"source": "fieldplan service", "region": region_id, "date": day.isoformat()},
-        "horizon": {"start": iso(start), "end": iso(end)},
+        "horizon": period(iso(start), iso(end)),
         "travel": region.travel,
         "engineers": [_engineer(region, day, e, vans[e.id]) for e in engineers],
         "jobs": [j for j in jobs if j is not None],
         "depots": [
-            {
-                "id": d.id,
-                "location": {"lat": d.lat, "lon": d.lon},
-                "hours": {
-                    "start": iso(local(region, day, d.opens)),
-                    "end": iso(local(region, day, d.closes)),
-                },
-                "pickup_min": d.pickup_min,
-                "stock": depot_stock[d.id],
-                "tools": list(d.tools),
-            }
+            depot_dict(
+                d.id,
+                geo(d.lat, d.lon),
+                period(iso(local(region, day, d.opens)), iso(local(region, day, d.closes))),
+                pickup_min=d.pickup_min,
+                stock=depot_stock[d.id],
+                tools=d.tools,
+            )
             for d in depots
         ],
-        "objective": region.objective or DEFAULT_OBJECTIVE,
+        "objective": region.objective or default_objective(),
         "options": {"time_limit_s": time_limit_s, "seed": seed},
     }
 
@@ -111,7 +108,7 @@ def _open_jobs(s: Session, region_id: str, day: date, end: datetime) -> list[Job
         select(Assignment.job_id)
         .where(Assignment.job_id.is_not(None), Assignment.day != day)
         .join(Job, Job.id == Assignment.job_id)
-        .where(Job.status.in_([JobStatus.PLANNED.value, JobStatus.DISPATCHED.value]))
+        .where(Job.status.in_([TicketStatus.PLANNED.value, TicketStatus.DISPATCHED.value]))
     )
     return list(
         s.scalars(
@@ -140,30 +137,30 @@ def job_window(region: Region, day: date, job: Job) -> tuple[datetime, datetime]
 
 
 def _engineer(region: Region, day: date, e: Engineer, van: dict[str, int]) -> dict[str, Any]:
-    home = {"lat": e.home_lat, "lon": e.home_lon}
-    out: dict[str, Any] = {
-        "id": e.id,
-        "start": home,
-        "end": home,
-        "shift": {
-            "start": local(region, day, e.shift_start).isoformat(),
-            "end": local(region, day, e.shift_end).isoformat(),
-        },
-        "max_overtime_min": e.max_overtime_min,
-        "breaks": [],
-        "skills": dict(e.skills),
-        "van_stock": van,
-        "tools": list(e.tools),
-    }
+    home = geo(e.home_lat, e.home_lon)
+    breaks = []
     if e.break_min and e.break_earliest and e.break_latest:
-        out["breaks"] = [
-            {
-                "earliest": local(region, day, e.break_earliest).isoformat(),
-                "latest": local(region, day, e.break_latest).isoformat(),
-                "duration_min": e.break_min,
-            }
-        ]
-    return out
+        breaks.append(
+            break_dict(
+                local(region, day, e.break_earliest).isoformat(),
+                local(region, day, e.break_latest).isoformat(),
+                e.break_min,
+            )
+        )
+    return engineer_dict(
+        e.id,
+        home,
+        period(
+            local(region, day, e.shift_start).isoformat(),
+            local(region, day, e.shift_end).isoformat(),
+        ),
+        end=home,
+        max_overtime_min=e.max_overtime_min,
+        breaks=breaks,
+        skills=e.skills,
+        van_stock=van,
+        tools=e.tools,
+    )
 
 
 def job_json(region: Region, day: date, j: Job) -> dict[str, Any] | None:
@@ -172,19 +169,16 @@ def job_json(region: Region, day: date, j: Job) -> dict[str, Any] | None:
     if window is None:
         return None
     zone = window[1].tzinfo
-    out: dict[str, Any] = {
-        "id": j.id,
-        "site": {"lat": j.site.lat, "lon": j.site.lon},
-        "kind": j.kind,
-        "priority": j.priority,
-        "duration_min": j.duration_min,
-        "windows": [
-            {"start": window[0].astimezone(zone).isoformat(), "end": window[1].isoformat()}
-        ],
-        "skills": dict(j.skills),
-        "parts": dict(j.parts),
-        "tools": list(j.tools),
-    }
-    if j.response_deadline is not None:
-        out["sla_deadline"] = j.response_deadline.astimezone(zone).isoformat()
-    return out
+    deadline = j.response_deadline
+    return job_dict(
+        j.id,
+        geo(j.site.lat, j.site.lon),
+        j.duration_min,
+        [period(window[0].astimezone(zone).isoformat(), window[1].isoformat())],
+        kind=j.kind,
+        priority=j.priority,
+        sla_deadline=None if deadline is None else deadline.astimezone(zone).isoformat(),
+        skills=j.skills,
+        parts=j.parts,
+        tools=j.tools,
+    )

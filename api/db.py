@@ -3,17 +3,21 @@
 SQLite (the embedded default) gets foreign keys, WAL and a busy timeout so the
 service and its background runs can share the file; PostgreSQL is used as is.
 The schema is owned by Alembic (:func:`upgrade`); nothing else creates tables.
+Every write goes through :func:`transaction`, so a failure leaves nothing half-written.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -51,6 +55,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(s: Session) -> Iterator[Session]:
+    """One unit of work on ``s``: committed when the block ends, all rolled back if it raises.
+
+    It takes over a transaction the session already began (a request has read its
+    user by then), so whatever the request wrote, reads included, commits together.
+    """
+    try:
+        yield s
+        s.commit()
+    except BaseException:
+        s.rollback()
+        raise
+
+
+def ping(s: Session) -> str:
+    """The database's dialect name, once a round trip has shown it answers."""
+    s.execute(text("SELECT 1"))
+    return s.get_bind().dialect.name
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from api.auth import create_user
-from api.jobs import create_job
+from api.job_tickets import create_job
 from api.models import Contract, Customer, Depot, Engineer, Part, Region, Role, Site, Stock
 
 if TYPE_CHECKING:

@@ -1,13 +1,17 @@
 """One JSON error shape for every failure, and never a stack trace.
 
 Every error is ``{code, status, message, errors}`` where ``errors`` is
-``{location: {field: [messages]}}`` (flask-smorest's payload). The request's
-session is rolled back by the teardown, so a failed write leaves nothing behind.
+``{location: {field: [messages]}}`` (flask-smorest's payload). Bad input an
+engine refuses (any :class:`~pathcheck.PathError`) is a 422 naming its path;
+a road server that cannot be reached is a 503: the request may succeed later
+as it is. Writes run in :func:`api.db.transaction`, so a failed request leaves
+nothing behind.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
@@ -16,12 +20,33 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from dispatch.errors import ProblemError
 from dispatch.model.sla import SlaError
+from dispatch.travel.providers import TravelServiceError
 from inventory.errors import InventoryError
+from pathcheck import PathError
 
 if TYPE_CHECKING:
     from flask import Flask
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InputAnswer:
+    """How refused input of one kind is answered: the message's opening words, where the field is."""
+
+    prefix: str
+    location: str
+    #: the field's message is the rule alone, not the whole "path: rule"
+    rule_only: bool = False
+
+
+#: The answer to each kind of refused input: the first kind the error is an instance of.
+INPUT_ANSWERS: dict[type[PathError], InputAnswer] = {
+    ProblemError: InputAnswer("the dispatch problem is invalid", "problem"),
+    SlaError: InputAnswer("SLA deadline cannot be computed", "json", rule_only=True),
+    InventoryError: InputAnswer("the stock problem is invalid", "json"),
+    PathError: InputAnswer("the input is invalid", "json"),
+}
 
 
 class ApiError(Exception):
@@ -68,11 +93,15 @@ def field_errors(location: str, field: str | None, message: str) -> dict[str, An
     return {} if field is None else {location: {field: [message]}}
 
 
+def travel_unavailable(exc: TravelServiceError) -> str:
+    """The words for a road server that is down or failing: not the problem's fault."""
+    return f"the travel service is unavailable: {exc}"
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
-    app.register_error_handler(ProblemError, _problem_error)
-    app.register_error_handler(SlaError, _sla_error)
-    app.register_error_handler(InventoryError, _inventory_error)
+    app.register_error_handler(PathError, _input_error)
+    app.register_error_handler(TravelServiceError, _travel_error)
     app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
@@ -82,24 +111,15 @@ def _api_error(exc: ApiError) -> tuple[dict[str, Any], int]:
     return payload(exc.code, exc.message, field_errors(exc.location, exc.field, exc.message))
 
 
-def _problem_error(exc: ProblemError) -> tuple[dict[str, Any], int]:
-    path = getattr(exc, "path", None)
-    return payload(
-        422, f"the dispatch problem is invalid: {exc}", field_errors("problem", path, str(exc))
-    )
+def _input_error(exc: PathError) -> tuple[dict[str, Any], int]:
+    answer = next(a for kind, a in INPUT_ANSWERS.items() if isinstance(exc, kind))
+    detail = exc.rule if answer.rule_only else str(exc)
+    return payload(422, f"{answer.prefix}: {exc}", field_errors(answer.location, exc.path, detail))
 
 
-def _sla_error(exc: SlaError) -> tuple[dict[str, Any], int]:
-    return payload(
-        422, f"SLA deadline cannot be computed: {exc}", field_errors("json", exc.path, exc.rule)
-    )
-
-
-def _inventory_error(exc: InventoryError) -> tuple[dict[str, Any], int]:
-    path = getattr(exc, "path", None)
-    return payload(
-        422, f"the stock problem is invalid: {exc}", field_errors("json", path, str(exc))
-    )
+def _travel_error(exc: TravelServiceError) -> tuple[dict[str, Any], int]:
+    log.warning("travel service unavailable: %s", exc)
+    return payload(503, travel_unavailable(exc), field_errors("problem", exc.path, exc.rule))
 
 
 def _integrity_error(exc: IntegrityError) -> tuple[dict[str, Any], int]:

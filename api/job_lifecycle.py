@@ -1,6 +1,8 @@
-"""Jobs: SLA deadlines when a fault is reported, and the status life cycle.
+"""A job's status life cycle: which moves are allowed, who may report them, and its history.
 
 A job moves along :data:`TRANSITIONS`; each move is an event in its history.
+The parts used on a visit leave stock in the same transaction as the event
+that reports them, so either both are recorded or neither is.
 """
 
 from __future__ import annotations
@@ -9,22 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from api.calendar import working_calendar
-from api.errors import ApiError, forbidden
-from api.models import Assignment, Contract, Job, JobEvent, JobStatus, Region, Role, Site
-from api.stock import consume
-from dispatch.model.sla import Commitment, Coverage, deadlines
+from api.errors import ApiError, forbidden, not_found
+from api.job_tickets import assigned_engineer
+from api.models import Job, JobEvent, Role, TicketStatus, User, utcnow
+from api.stock_ledger import consume
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from sqlalchemy.orm import Session
 
-    from api.models import User
-
-S = JobStatus
+S = TicketStatus
 #: Which status a job may move to from each status. Cancelled and done are final.
-TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
+TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     S.NEW: frozenset({S.PLANNED, S.EN_ROUTE, S.ON_SITE, S.CANCELLED}),
     S.PLANNED: frozenset({S.NEW, S.DISPATCHED, S.EN_ROUTE, S.ON_SITE, S.CANCELLED}),
     S.DISPATCHED: frozenset({S.NEW, S.PLANNED, S.EN_ROUTE, S.ON_SITE, S.CANCELLED}),
@@ -40,69 +37,36 @@ REPORTED = frozenset({S.DISPATCHED, S.EN_ROUTE, S.ON_SITE, S.DONE, S.NEEDS_FOLLO
 OPEN = frozenset({S.NEW, S.PLANNED, S.DISPATCHED, S.NEEDS_FOLLOW_UP})
 #: Who may report which status: the assigned engineer reports their own work.
 ENGINEER_REPORTS = frozenset({S.EN_ROUTE, S.ON_SITE, S.DONE, S.NEEDS_FOLLOW_UP})
-
-#: Planning priority of each kind of job unless given (1 is most urgent).
-DEFAULT_PRIORITY = {"emergency": 1, "normal": 2, "follow_up": 2, "preventive": 3, "installation": 3}
-KINDS = tuple(DEFAULT_PRIORITY)
+#: Statuses that end a visit: the parts used are reported with them.
+VISIT_ENDS = frozenset({S.DONE, S.NEEDS_FOLLOW_UP})
 
 
-def sla_deadlines(
-    s: Session, site: Site, contract: Contract | None, kind: str, reported: datetime
-) -> tuple[datetime | None, datetime | None]:
-    """Response and repair deadlines the contract promises for this fault level."""
-    if contract is None or kind not in contract.terms:
-        return None, None
-    term = contract.terms[kind]
-    region = s.get(Region, site.region_id)
-    assert region is not None
-    found = deadlines(
-        reported,
-        Commitment(term["response_min"], term.get("repair_min")),
-        Coverage(contract.coverage),
-        working_calendar(region),
-    )
-    return found.response, found.repair
-
-
-def create_job(s: Session, data: dict[str, Any]) -> Job:
-    """A new job with its SLA deadlines derived from the contract and region calendar."""
-    site = s.get(Site, data["site_id"])
-    if site is None:
-        raise ApiError(422, f"site '{data['site_id']}' does not exist", "site_id")
-    contract = None
-    if data.get("contract_id") is not None:
-        contract = s.get(Contract, data["contract_id"])
-        if contract is None:
-            raise ApiError(422, f"contract '{data['contract_id']}' does not exist", "contract_id")
-        if contract.customer_id != site.customer_id:
-            raise ApiError(
-                422, "the contract belongs to another customer than the site", "contract_id"
-            )
-    if s.get(Job, data["id"]) is not None:
-        raise ApiError(409, f"job '{data['id']}' already exists", "id")
-    kind = data["kind"]
-    response, repair = sla_deadlines(s, site, contract, kind, data["reported_at"])
-    job = Job(
-        **{k: v for k, v in data.items() if k != "priority"},
-        priority=data.get("priority") or DEFAULT_PRIORITY[kind],
-        status=JobStatus.NEW.value,
-        response_deadline=response,
-        repair_deadline=repair,
-    )
-    s.add(job)
-    s.add(JobEvent(job=job, status=JobStatus.NEW.value, at=data["reported_at"], note="reported"))
-    s.flush()
+def job_for(s: Session, user: User, job_id: str) -> Job:
+    """The job, or 404; an engineer gets 403 for any job not theirs, known or not."""
+    if user.role == Role.ENGINEER.value and assigned_engineer(s, job_id) != user.engineer_id:
+        raise forbidden()
+    job = s.get(Job, job_id)
+    if job is None:
+        raise not_found("job", job_id, "job_id")
     return job
 
 
-def assigned_engineer(s: Session, job_id: str) -> str | None:
-    """The engineer of the job's latest published assignment, if any."""
-    return s.scalar(
-        select(Assignment.engineer_id)
-        .where(Assignment.job_id == job_id)
-        .order_by(Assignment.day.desc(), Assignment.id.desc())
-        .limit(1)
-    )
+def history(s: Session, user: User, job_id: str) -> list[JobEvent]:
+    """A job's events, oldest first, each naming the user who recorded it."""
+    job = job_for(s, user, job_id)
+    names = dict(s.execute(select(User.id, User.name)).all())
+    for e in job.events:
+        e.user = names.get(e.user_id) if e.user_id is not None else None  # type: ignore[attr-defined]
+    return list(job.events)
+
+
+def report_progress(s: Session, user: User, job_id: str, data: dict[str, Any]) -> JobEvent:
+    """``user`` reports a move of the job (at ``data["at"]``, or now), naming them in the answer."""
+    job = job_for(s, user, job_id)
+    data["at"] = data.get("at") or utcnow()
+    event = record_event(s, job, user, data)
+    event.user = user.name  # type: ignore[attr-defined]
+    return event
 
 
 def record_event(s: Session, job: Job, user: User, data: dict[str, Any]) -> JobEvent:
@@ -115,17 +79,17 @@ def record_event(s: Session, job: Job, user: User, data: dict[str, Any]) -> JobE
         dispatcher sets; 409 when the move is not allowed from the job's status or a
         part used is not on hand where it is said to come from.
     """
-    target = JobStatus(data["status"])
+    target = TicketStatus(data["status"])
     engineer = assigned_engineer(s, job.id)
     if user.role == Role.ENGINEER.value:
         if engineer is None or engineer != user.engineer_id or target not in ENGINEER_REPORTS:
             raise forbidden()
         engineer = user.engineer_id
-    current = JobStatus(job.status)
+    current = TicketStatus(job.status)
     if target not in TRANSITIONS[current]:
         raise ApiError(409, f"a job that is {current.value} cannot become {target.value}", "status")
     used = data.get("parts_used") or []
-    if used and target not in (S.DONE, S.NEEDS_FOLLOW_UP):
+    if used and target not in VISIT_ENDS:
         raise ApiError(
             422, "parts are reported when the visit ends (done or needs_follow_up)", "parts_used"
         )

@@ -66,8 +66,12 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class JobStatus(StrEnum):
-    """A job's life cycle; :data:`api.jobs.TRANSITIONS` says which moves are allowed."""
+class TicketStatus(StrEnum):
+    """Where a stored job stands in its life cycle (:data:`api.job_lifecycle.TRANSITIONS`).
+
+    Not what a re-plan's state of the day says of a job (done, in progress,
+    cancelled: :class:`dispatch.model.day_state.ReportedStatus`), which is read off this.
+    """
 
     NEW = "new"
     PLANNED = "planned"
@@ -77,6 +81,10 @@ class JobStatus(StrEnum):
     DONE = "done"
     NEEDS_FOLLOW_UP = "needs_follow_up"
     CANCELLED = "cancelled"
+
+
+#: Where stock is kept: at a depot or in an engineer's van (``Stock.location_kind``).
+LOCATION_KINDS = ("depot", "van")
 
 
 class RunKind(StrEnum):
@@ -181,7 +189,7 @@ class Job(Base):
     contract_id: Mapped[str | None] = mapped_column(ForeignKey("contracts.id"))
     kind: Mapped[str] = mapped_column(String(20))
     priority: Mapped[int]
-    status: Mapped[str] = mapped_column(String(20), default=JobStatus.NEW.value, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=TicketStatus.NEW.value, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     reported_at: Mapped[datetime]
     earliest_start: Mapped[datetime | None]

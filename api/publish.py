@@ -14,17 +14,26 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, or_, select
 
 from api.errors import ApiError
-from api.models import Assignment, Job, JobEvent, JobStatus, Run, RunKind, RunStatus, utcnow
+from api.models import Assignment, Job, JobEvent, Run, RunKind, RunStatus, TicketStatus, utcnow
+from api.runs.store import run_of_kind
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 #: Statuses a job may have when a plan that assigns it is published.
 PUBLISHABLE = frozenset(
-    {JobStatus.NEW, JobStatus.PLANNED, JobStatus.DISPATCHED, JobStatus.NEEDS_FOLLOW_UP}
+    {TicketStatus.NEW, TicketStatus.PLANNED, TicketStatus.DISPATCHED, TicketStatus.NEEDS_FOLLOW_UP}
 )
 #: Visits under way: a re-plan may keep them in its routes, and publishing leaves their status.
-UNDER_WAY = frozenset({JobStatus.EN_ROUTE, JobStatus.ON_SITE})
+UNDER_WAY = frozenset({TicketStatus.EN_ROUTE, TicketStatus.ON_SITE})
+
+
+def publish_run(s: Session, run_id: int) -> dict[str, Any]:
+    """Publish plan run ``run_id``, its row locked so two publications of it queue."""
+    run = run_of_kind(s, RunKind.PLAN, run_id)
+    s.refresh(run, with_for_update=True)
+    written = publish(s, run)
+    return {"run": run.id, "assignments": written, "published_at": run.published_at}
 
 
 def publish(s: Session, run: Run) -> int:
@@ -39,7 +48,9 @@ def publish(s: Session, run: Run) -> int:
     job_ids = [stop["id"] for r in routes for stop in r["stops"] if stop["type"] == "job"]
     jobs = {j.id: j for j in s.scalars(select(Job).where(Job.id.in_(job_ids)))}
     allowed = PUBLISHABLE | UNDER_WAY if "replan_of" in run.params else PUBLISHABLE
-    moved = sorted(j for j in job_ids if j not in jobs or JobStatus(jobs[j].status) not in allowed)
+    moved = sorted(
+        j for j in job_ids if j not in jobs or TicketStatus(jobs[j].status) not in allowed
+    )
     if moved:
         raise ApiError(
             409,
@@ -78,8 +89,8 @@ def publish(s: Session, run: Run) -> int:
             )
         s.execute(gone)
         for job in s.scalars(select(Job).where(Job.id.in_(dropped), Job.id.not_in(job_ids))):
-            if job.status in (JobStatus.PLANNED.value, JobStatus.DISPATCHED.value):
-                _move(s, job, JobStatus.NEW, None, f"left out of plan {run.id}", now)
+            if job.status in (TicketStatus.PLANNED.value, TicketStatus.DISPATCHED.value):
+                _move(s, job, TicketStatus.NEW, None, f"left out of plan {run.id}", now)
     s.execute(delete(Assignment).where(Assignment.day == run.day, Assignment.job_id.in_(job_ids)))
     written = 0
     for route in routes:
@@ -90,7 +101,7 @@ def publish(s: Session, run: Run) -> int:
                 _move(
                     s,
                     jobs[stop["id"]],
-                    JobStatus.PLANNED,
+                    TicketStatus.PLANNED,
                     route["engineer"],
                     f"plan {run.id} published",
                     now,
@@ -102,9 +113,9 @@ def publish(s: Session, run: Run) -> int:
 
 
 def _move(
-    s: Session, job: Job, status: JobStatus, engineer: str | None, note: str, at: datetime
+    s: Session, job: Job, status: TicketStatus, engineer: str | None, note: str, at: datetime
 ) -> None:
-    if JobStatus(job.status) in UNDER_WAY:
+    if TicketStatus(job.status) in UNDER_WAY:
         return
     if job.status != status.value or engineer is not None:
         job.status = status.value

@@ -12,12 +12,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 
 from api.errors import ApiError
-from api.models import Depot, Engineer, Part, Stock, StockMovement
+from api.models import LOCATION_KINDS, Depot, Engineer, Part, Stock, StockMovement
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-LOCATION_KINDS = ("depot", "van")
 
 
 def check_location(s: Session, kind: str, ident: str, field: str) -> None:

@@ -6,45 +6,25 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from api.auth import current_user, requires
-from api.errors import ApiError, forbidden, not_found
-from api.jobs import KINDS, assigned_engineer, create_job, record_event
-from api.models import Job, JobEvent, JobStatus, Role, Site, User, utcnow
-from api.resources.crud import filtered, page
-from api.schemas import JobEventSchema, JobSchema, JobUpdateSchema, PageArgs, page_schema
+from api.db import transaction
+from api.job_lifecycle import history, report_progress
+from api.job_tickets import change_job, job_page, read_job, report_job
+from api.models import Job, JobEvent, Role
+from api.schemas.common import page_schema
+from api.schemas.job_shapes import (
+    JobEventSchema,
+    JobListArgs,
+    JobOutSchema,
+    JobSchema,
+    JobUpdateSchema,
+)
 from api.session import session
 
 blp = Blueprint(
     "jobs", __name__, url_prefix="/api/v1", description="Service jobs and their life cycle."
 )
-
-JobListArgs = Schema.from_dict(
-    {
-        **PageArgs().fields,
-        "status": fields.String(validate=validate.OneOf([s.value for s in JobStatus])),
-        "kind": fields.String(validate=validate.OneOf(KINDS)),
-        "region_id": fields.String(),
-        "site_id": fields.String(),
-    },
-    name="JobListArgs",
-)
-
-
-class JobOutSchema(JobSchema):
-    engineer_id = fields.String(
-        allow_none=True,
-        dump_only=True,
-        metadata={"description": "engineer of the latest published assignment"},
-    )
-
-
-def _with_engineer(job: Job) -> Job:
-    """The job with the engineer of its latest published assignment, for the response."""
-    job.engineer_id = assigned_engineer(session(), job.id)  # type: ignore[attr-defined]
-    return job
 
 
 @blp.route("/jobs")
@@ -54,20 +34,7 @@ class Jobs(MethodView):
     @blp.response(200, page_schema(JobSchema, "JobPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List jobs, a page at a time; filter by status, kind, region or site."""
-        query = filtered(
-            select(Job),
-            args,
-            {
-                "status": lambda v: Job.status == v,
-                "kind": lambda v: Job.kind == v,
-                "site_id": lambda v: Job.site_id == v,
-            },
-        )
-        if "region_id" in args:
-            query = query.join(Site, Site.id == Job.site_id).where(
-                Site.region_id == args["region_id"]
-            )
-        return page(session(), query, args, Job.id)
+        return job_page(session(), args)
 
     @requires(Role.DISPATCHER)
     @blp.arguments(JobSchema)
@@ -78,12 +45,8 @@ class Jobs(MethodView):
         The deadlines count SLA time as the contract's coverage says (7x24, or
         working hours of the region's calendar for business-hours contracts).
         """
-        s = session()
-        if data.get("follow_up_of") is not None and s.get(Job, data["follow_up_of"]) is None:
-            raise ApiError(422, f"job '{data['follow_up_of']}' does not exist", "follow_up_of")
-        job = create_job(s, data)
-        s.commit()
-        return job
+        with transaction(session()) as s:
+            return report_job(s, data)
 
 
 @blp.route("/jobs/<string:job_id>")
@@ -92,28 +55,15 @@ class JobItem(MethodView):
     @blp.response(200, JobOutSchema)
     def get(self, job_id: str) -> Job:
         """Read a job with its deadlines, status and assigned engineer."""
-        job = session().get(Job, job_id)
-        if job is None:
-            raise not_found("job", job_id, "job_id")
-        return _with_engineer(job)
+        return read_job(session(), job_id)
 
     @requires(Role.DISPATCHER)
     @blp.arguments(JobUpdateSchema)
     @blp.response(200, JobOutSchema)
     def patch(self, data: dict[str, Any], job_id: str) -> Job:
         """Change a job's details (its status changes only through events)."""
-        s = session()
-        job = s.get(Job, job_id)
-        if job is None:
-            raise not_found("job", job_id, "job_id")
-        if job.status in (JobStatus.DONE.value, JobStatus.CANCELLED.value):
-            raise ApiError(409, f"job {job_id} is {job.status} and can no longer change")
-        for key, value in data.items():
-            setattr(job, key, value)
-        s.flush()
-        out = _with_engineer(job)
-        s.commit()
-        return out
+        with transaction(session()) as s:
+            return change_job(s, job_id, data)
 
 
 @blp.route("/jobs/<string:job_id>/events")
@@ -122,12 +72,7 @@ class JobEvents(MethodView):
     @blp.response(200, JobEventSchema(many=True))
     def get(self, job_id: str) -> list[JobEvent]:
         """A job's history, oldest first (an engineer: only jobs assigned to them)."""
-        s = session()
-        job = _job_for(s, job_id)
-        names = dict(s.execute(select(User.id, User.name)).all())
-        for e in job.events:
-            e.user = names.get(e.user_id) if e.user_id is not None else None  # type: ignore[attr-defined]
-        return list(job.events)
+        return history(session(), current_user(), job_id)
 
     @requires(Role.DISPATCHER, Role.ENGINEER)
     @blp.arguments(JobEventSchema)
@@ -140,26 +85,5 @@ class JobEvents(MethodView):
         Dispatchers also set dispatched and cancelled. An engineer reports only
         jobs assigned to them.
         """
-        s = session()
-        job = _job_for(s, job_id)
-        data["at"] = data.get("at") or utcnow()
-        event = record_event(s, job, current_user(), data)
-        event.user = current_user().name  # type: ignore[attr-defined]
-        s.commit()
-        return event
-
-
-def _job_for(s: Any, job_id: str) -> Job:
-    """The job, or 404; an engineer gets 403 for any job not theirs, known or not."""
-    user = current_user()
-    if user.role == Role.ENGINEER.value:
-        if assigned_engineer(s, job_id) != user.engineer_id:
-            raise forbidden()
-    job = s.get(Job, job_id)
-    if job is None:
-        raise not_found("job", job_id, "job_id")
-    assert isinstance(job, Job)
-    return job
-
-
-__all__ = ["JobEvent", "blp"]
+        with transaction(session()) as s:
+            return report_progress(s, current_user(), job_id, data)

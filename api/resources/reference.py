@@ -7,7 +7,7 @@ from marshmallow import fields
 
 from api.models import Contract, Customer, Depot, Engineer, Part, Region, Role, Site
 from api.resources.crud import Resource, register
-from api.schemas import (
+from api.schemas.reference_shapes import (
     ContractSchema,
     CustomerSchema,
     DepotSchema,

@@ -8,13 +8,14 @@ from sqlalchemy import select
 
 from api import create_app
 from api.models import Run
-from api.runs import INTERRUPTED, ThreadExecutor, recover
+from api.runs.executor import ThreadExecutor
+from api.runs.worker import INTERRUPTED, recover
 from scenarios.generator.stock import generate_inventory
 from tests.api.conftest import MONDAY, World, job_body
 
 
 def _problem(world: World) -> dict[str, object]:
-    from api.problems import day_problem
+    from api.day_problem import day_problem
 
     with world.sessions() as s:
         return day_problem(s, "metro", date(2026, 11, 30), 1.0)

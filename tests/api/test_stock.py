@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from api.models import Assignment, Job, JobStatus, Run, Stock, StockMovement
+from api.models import Assignment, Job, TicketStatus, Run, Stock, StockMovement
 from tests.api.conftest import World, berlin
 
 
@@ -172,7 +172,7 @@ def test_the_last_units_are_consumed_exactly_once(world: World, threads: int) ->
                     priority=2,
                     reported_at=berlin("2026-11-30T08:00"),
                     duration_min=30,
-                    status=JobStatus.ON_SITE.value,
+                    status=TicketStatus.ON_SITE.value,
                 )
             )
             s.flush()

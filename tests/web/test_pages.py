@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from api.auth import create_user
 from api.models import Assignment, Job, Run
-from api.runs import InlineExecutor
+from api.runs.executor import InlineExecutor
 
 if TYPE_CHECKING:
     from tests.web.conftest import Service
