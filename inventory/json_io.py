@@ -1,12 +1,15 @@
 """The JSON forms of a stock-planning problem and plan (contract ``fieldplan.inventory.*/1``).
 
-Loading validates everything and names the JSON path of the first error.
+Reading checks the shape of the JSON (objects, lists, numbers, required
+keys, which keys may appear together) and the network's ``parent`` links,
+which only the JSON has; the model classes check the values as they are
+built (:mod:`inventory.model`). Either names the JSON path of the first error.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -36,14 +39,17 @@ def _text(value: Any, path: str) -> str:
     return value
 
 
-def _number(value: Any, path: str, *, low: float | None = None, strict: bool = False, high: float | None = None) -> float:
+def _number(value: Any, path: str) -> float:
+    """A finite JSON number, as a float; its range is the model's rule."""
     ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     require(ok, path, "must be a finite number")
-    number = float(value)
-    if low is not None:
-        require(number > low if strict else number >= low, path, f"must be {'>' if strict else '>='} {low:g}")
-    if high is not None:
-        require(number <= high, path, f"must be <= {high:g}")
+    return float(value)
+
+
+def _count(value: Any, path: str) -> float:
+    """A number of units or a rate that only the JSON has (installed base, history): >= 0."""
+    number = _number(value, path)
+    require(number >= 0.0, path, "must be >= 0")
     return number
 
 
@@ -58,51 +64,25 @@ def problem_from_json(data: Any) -> StockProblem:
     require("regions" in root, "regions", "required")
     regions = _regions(_list(root["regions"], "regions"), central)
     require("parts" in root, "parts", "required")
-    raw_parts = _list(root["parts"], "parts")
-    require(len(raw_parts) > 0, "parts", "must list at least one part")
-    parts: list[Part] = []
-    seen: set[str] = set()
-    for i, raw in enumerate(raw_parts):
-        part = _part(raw, i, set(regions))
-        require(part.sku not in seen, f"parts[{part.sku}].sku", "duplicate sku")
-        seen.add(part.sku)
-        parts.append(part)
-    model_name = root.get("model", Model.VARI_METRIC.value)
-    models = ", ".join(m.value for m in Model)
-    require(model_name in {m.value for m in Model}, "model", f"must be one of {models}")
-    model = Model(model_name)
-    if model is Model.EXACT:
-        for part in parts:
-            require(
-                part.variance_to_mean == 1.0,
-                f"parts[{part.sku}].variance_to_mean",
-                "the exact model needs Poisson demand (variance_to_mean 1)",
-            )
-    goal = _goal(root.get("goal"))
-    known = {"schema", "time_unit", "central", "regions", "parts", "goal", "model"}
+    parts = tuple(_part(raw, i) for i, raw in enumerate(_list(root["parts"], "parts")))
     return StockProblem(
         central=central,
-        regions=tuple(regions),
-        parts=tuple(parts),
-        goal=goal,
-        model=model,
+        regions=regions,
+        parts=parts,
+        goal=_goal(root.get("goal")),
+        model=cast(Model, root.get("model", Model.VARI_METRIC.value)),
         time_unit=time_unit,
-        extra={k: v for k, v in root.items() if k not in known},
     )
 
 
-def _regions(raw: list[Any], central: str) -> list[str]:
-    require(len(raw) > 0, "regions", "must list at least one regional depot")
-    ids: list[str] = []
-    parents: dict[str, str] = {}
-    for i, entry in enumerate(raw):
-        obj = _object(entry, f"regions[{i}]")
-        rid = _text(obj.get("id"), f"regions[{i}].id")
-        require(rid != central, f"regions[{rid}].id", "is the central warehouse's id")
-        require(rid not in ids, f"regions[{rid}].id", "duplicate region id")
-        ids.append(rid)
-        if "parent" in obj:
-            parents[rid] = _text(obj["parent"], f"regions[{rid}].parent")
+def _regions(raw: list[Any], central: str) -> tuple[str, ...]:
+    """Region ids; a ``parent``, if given, must be the central warehouse (two echelons)."""
+    ids = [_text(_object(entry, f"regions[{i}]").get("id"), f"regions[{i}].id") for i, entry in enumerate(raw)]
+    parents = {
+        rid: _text(entry["parent"], f"regions[{rid}].parent")
+        for rid, entry in zip(ids, raw, strict=True)
+        if "parent" in entry
+    }
     for rid, parent in parents.items():
         path = f"regions[{rid}].parent"
         require(parent == central or parent in ids, path, f"unknown parent location {parent!r}")
@@ -117,82 +97,78 @@ def _regions(raw: list[Any], central: str) -> list[str]:
             raise InventoryError(
                 path, f"must be the central warehouse {central!r}: the model has two echelons"
             )
-    return ids
+    return tuple(ids)
 
 
-def _part(raw: Any, index: int, regions: set[str]) -> Part:
+def _part(raw: Any, index: int) -> Part:
     obj = _object(raw, f"parts[{index}]")
     sku = _text(obj.get("sku"), f"parts[{index}].sku")
     path = f"parts[{sku}]"
     for key in ("unit_cost", "central_resupply", "regions"):
         require(key in obj, f"{path}.{key}", "required")
-    unit_cost = _number(obj["unit_cost"], f"{path}.unit_cost", low=0.0, strict=True)
-    central_resupply = _number(obj["central_resupply"], f"{path}.central_resupply", low=0.0)
-    vtm = _number(obj.get("variance_to_mean", 1.0), f"{path}.variance_to_mean", low=1.0)
-    kind_name = obj.get("kind", PartKind.CONSUMABLE.value)
-    require(kind_name in {k.value for k in PartKind}, f"{path}.kind", "must be consumable or repairable")
-    kind = PartKind(kind_name)
-    condemnation = _number(obj.get("condemnation", 0.0), f"{path}.condemnation", low=0.0, high=1.0)
+    unit_cost = _number(obj["unit_cost"], f"{path}.unit_cost")
+    central_resupply = _number(obj["central_resupply"], f"{path}.central_resupply")
+    vtm = _number(obj.get("variance_to_mean", 1.0), f"{path}.variance_to_mean")
+    condemnation = _number(obj.get("condemnation", 0.0), f"{path}.condemnation")
     procurement = obj.get("procurement_time")
-    procurement_time = None if procurement is None else _number(procurement, f"{path}.procurement_time", low=0.0)
-    if kind is PartKind.CONSUMABLE:
-        require("condemnation" not in obj, f"{path}.condemnation", "only repairable parts are condemned")
+    procurement_time = None if procurement is None else _number(procurement, f"{path}.procurement_time")
     entries = _object(obj["regions"], f"{path}.regions")
-    demands: dict[str, RegionDemand] = {}
-    for region, entry in entries.items():
-        rpath = f"{path}.regions[{region}]"
-        require(region in regions, rpath, f"unknown region {region!r}")
-        demands[region] = _region_demand(_object(entry, rpath), rpath, kind)
-    return Part(
+    demands = {
+        region: _region_demand(_object(entry, f"{path}.regions[{region}]"), f"{path}.regions[{region}]")
+        for region, entry in entries.items()
+    }
+    part = Part(
         sku=sku,
         unit_cost=unit_cost,
         central_resupply=central_resupply,
         regions=demands,
         variance_to_mean=vtm,
-        kind=kind,
+        kind=cast(PartKind, obj.get("kind", PartKind.CONSUMABLE.value)),
         condemnation=condemnation,
         procurement_time=procurement_time,
     )
+    # keys a part may not have, even at their default value
+    if part.kind is PartKind.CONSUMABLE:
+        require("condemnation" not in obj, f"{path}.condemnation", "only repairable parts are condemned")
+    for region, entry in entries.items():
+        if part.regions[region].local_repair > 0:
+            rpath = f"{path}.regions[{region}]"
+            require("local_repair_time" in entry, f"{rpath}.local_repair_time", "required with local_repair")
+    return part
 
 
-def _region_demand(obj: dict[str, Any], path: str, kind: PartKind) -> RegionDemand:
+def _region_demand(obj: dict[str, Any], path: str) -> RegionDemand:
     sources = [k for k in ("demand", "installed_base", "history") if k in obj]
     require(len(sources) == 1, path, "needs exactly one of demand, installed_base (with failure_rate) or history")
     if "demand" in obj:
-        demand = _number(obj["demand"], f"{path}.demand", low=0.0)
+        demand = _number(obj["demand"], f"{path}.demand")
     elif "installed_base" in obj:
-        units = _number(obj["installed_base"], f"{path}.installed_base", low=0.0)
+        units = _count(obj["installed_base"], f"{path}.installed_base")
         require("failure_rate" in obj, f"{path}.failure_rate", "required with installed_base")
-        rate = _number(obj["failure_rate"], f"{path}.failure_rate", low=0.0)
-        demand = rate_from_installed_base(units, rate)
+        demand = rate_from_installed_base(units, _count(obj["failure_rate"], f"{path}.failure_rate"))
     else:
         history = _list(obj["history"], f"{path}.history")
         require(len(history) > 0, f"{path}.history", "must hold at least one period")
-        counts = [_number(v, f"{path}.history[{i}]", low=0.0) for i, v in enumerate(history)]
-        demand = rate_from_history(counts)
+        demand = rate_from_history([_count(v, f"{path}.history[{i}]") for i, v in enumerate(history)])
     require("resupply" in obj, f"{path}.resupply", "required: the time a unit takes from the central warehouse")
-    resupply = _number(obj["resupply"], f"{path}.resupply", low=0.0)
-    local = _number(obj.get("local_repair", 0.0), f"{path}.local_repair", low=0.0, high=1.0)
-    if local > 0:
-        require(kind is PartKind.REPAIRABLE, f"{path}.local_repair", "only repairable parts are repaired")
-        require("local_repair_time" in obj, f"{path}.local_repair_time", "required with local_repair")
-    local_time = _number(obj.get("local_repair_time", 0.0), f"{path}.local_repair_time", low=0.0)
-    return RegionDemand(demand=demand, resupply=resupply, local_repair=local, local_repair_time=local_time)
+    return RegionDemand(
+        demand=demand,
+        resupply=_number(obj["resupply"], f"{path}.resupply"),
+        local_repair=_number(obj.get("local_repair", 0.0), f"{path}.local_repair"),
+        local_repair_time=_number(obj.get("local_repair_time", 0.0), f"{path}.local_repair_time"),
+    )
 
 
 def _goal(raw: Any) -> Goal:
     require(raw is not None, "goal", "required: {\"fill_rate\": F} or {\"budget\": B}")
     obj = _object(raw, "goal")
-    has_fill, has_budget = "fill_rate" in obj, "budget" in obj
-    require(has_fill != has_budget, "goal", "needs exactly one of fill_rate or budget")
     per_region = obj.get("per_region", False)
     require(isinstance(per_region, bool), "goal.per_region", "must be true or false")
-    if has_fill:
-        fill = _number(obj["fill_rate"], "goal.fill_rate", low=0.0, strict=True)
-        require(fill < 1.0, "goal.fill_rate", "must be < 1")
-        return Goal(fill_rate=fill, per_region=per_region)
-    require(not per_region, "goal.per_region", "applies to a fill_rate goal only")
-    return Goal(budget=_number(obj["budget"], "goal.budget", low=0.0))
+    return Goal(
+        fill_rate=_number(obj["fill_rate"], "goal.fill_rate") if "fill_rate" in obj else None,
+        per_region=per_region,
+        budget=_number(obj["budget"], "goal.budget") if "budget" in obj else None,
+    )
 
 
 def plan_to_json(

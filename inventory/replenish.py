@@ -23,13 +23,13 @@ from scipy import stats
 from inventory.errors import require
 
 if TYPE_CHECKING:
-    from inventory.model import StockProblem
+    from inventory.model import Part, StockProblem
 
 STATE_SCHEMA = "fieldplan.inventory.state/1"
 ORDERS_SCHEMA = "fieldplan.inventory.orders/1"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     """Stock of one part at one location; fields a location does not have stay 0."""
 
@@ -148,7 +148,7 @@ def replenish(problem: StockProblem, levels: np.ndarray, state: dict[str, dict[s
 
 
 def _allocate(
-    part: Any, regions: tuple[str, ...], places: dict[str, Position], owed: dict[str, int], available: int
+    part: Part, regions: tuple[str, ...], places: dict[str, Position], owed: dict[str, int], available: int
 ) -> dict[str, int]:
     """Ship what is owed; when short, each unit goes where it most cuts expected backorders."""
     total = sum(owed.values())

@@ -38,6 +38,14 @@ def _with(base: dict[str, Any], change: Any) -> dict[str, Any]:
         (lambda d: d["parts"][0].update(variance_to_mean=0.5), r"parts\[P1\]\.variance_to_mean: must be >= 1"),
         (lambda d: d.update(model="exact"), r"parts\[P2\]\.variance_to_mean: the exact model needs Poisson demand"),
         (lambda d: d.update(model="magic"), r"model: must be one of metric, vari-metric, exact"),
+        (lambda d: d.update(model=["exact"]), r"model: must be one of metric, vari-metric, exact"),
+        (lambda d: d["parts"][0].update(kind={}), r"parts\[P1\]\.kind: must be consumable or repairable"),
+        # keys a consumable may not have, even at their default
+        (lambda d: d["parts"][0].update(condemnation=0), r"parts\[P1\]\.condemnation: only repairable parts are condemned"),
+        (
+            lambda d: (d["parts"][0].update(kind="repairable"), d["parts"][0]["regions"]["A"].update(local_repair=0.2)),
+            r"parts\[P1\]\.regions\[A\]\.local_repair_time: required with local_repair",
+        ),
         (lambda d: d.update(goal={"fill_rate": 0.9, "budget": 5}), r"goal: needs exactly one of fill_rate or budget"),
         (lambda d: d.update(goal={"fill_rate": 1.2}), r"goal\.fill_rate: must be < 1"),
         (lambda d: d.update(schema="other/1"), r"schema: must be 'fieldplan.inventory.problem/1'"),
