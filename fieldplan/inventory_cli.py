@@ -13,8 +13,7 @@ from rich.table import Table
 from dispatch.io.reader import read_json
 from fieldplan.console import err, out
 from fieldplan.files import write_json
-from inventory.errors import InventoryError
-from inventory.model import Goal, Model
+from inventory import Goal, InventoryError, Model, StockProblem, problem_from_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -82,9 +81,7 @@ def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
     return run
 
 
-def _load(path: Path, model: str | None = None) -> Any:
-    from inventory.json_io import problem_from_json
-
+def _load(path: Path, model: str | None = None) -> StockProblem:
     data = read_json(path)
     if model is not None and isinstance(data, dict):
         data = {**data, "model": model}
@@ -105,7 +102,7 @@ def _progress_bar() -> Iterator[Callable[[int, int], None]]:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from inventory.planner import plan_stock
+    from inventory import plan_stock
 
     problem = _load(args.problem, args.model)
     goal = problem.goal
@@ -150,11 +147,7 @@ def _curve(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from inventory.allocate import build_curve
-    from inventory.frontier import Objective
-    from inventory.network import network_of
-    from inventory.planner import curve_points
-    from inventory.plotting import plot_curve
+    from inventory import Objective, build_curve, curve_points, network_of, plot_curve
 
     problem = _load(args.problem, args.model)
     for update in _progress_bar():
@@ -178,10 +171,7 @@ def _curve(args: argparse.Namespace) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from inventory.json_io import levels_from_plan
-    from inventory.metric import evaluate
-    from inventory.network import network_of
-    from inventory.simulate import simulate
+    from inventory import evaluate, levels_from_plan, network_of, simulate
 
     problem = _load(args.problem)
     levels = levels_from_plan(problem, read_json(args.plan))
@@ -201,8 +191,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _replenish(args: argparse.Namespace) -> int:
-    from inventory.json_io import levels_from_plan
-    from inventory.replenish import replenish, state_from_json
+    from inventory import levels_from_plan, replenish, state_from_json
 
     problem = _load(args.problem)
     levels = levels_from_plan(problem, read_json(args.plan))

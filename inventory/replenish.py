@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import stats
 
 from inventory.errors import require
 
@@ -151,6 +150,8 @@ def _allocate(
     part: Part, regions: tuple[str, ...], places: dict[str, Position], owed: dict[str, int], available: int
 ) -> dict[str, int]:
     """Ship what is owed; when short, each unit goes where it most cuts expected backorders."""
+    from scipy import stats  # here, not at the top: ``import inventory`` stays free of scipy
+
     total = sum(owed.values())
     if total <= available:
         return dict(owed)

@@ -8,13 +8,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from inventory.allocate import build_curve
-from inventory.frontier import Objective
-from inventory.json_io import problem_from_json
-from inventory.metric import evaluate
-from inventory.model import Goal, Model
-from inventory.network import network_of
-from inventory.planner import plan_stock
+from inventory import (
+    Goal,
+    Model,
+    Objective,
+    build_curve,
+    evaluate,
+    network_of,
+    plan_stock,
+    problem_from_json,
+)
 
 # investments up to here are fully enumerated by the brute force below
 MAX_COST = 150.0

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from inventory.errors import InventoryError
-from inventory.json_io import problem_from_json
-from inventory.model import Model, PartKind
+from inventory import InventoryError, Model, PartKind, problem_from_json
 
 
 def _with(base: dict[str, Any], change: Any) -> dict[str, Any]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inventory.json_io import problem_from_json
-from inventory.metric import evaluate
-from inventory.model import Model
-from inventory.network import network_of
+from inventory import Model, evaluate, network_of, problem_from_json
 
 from .conftest import part, problem_json
 

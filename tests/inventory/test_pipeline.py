@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from inventory.pipeline import backorder_variance, expected_backorders, fill_rate, ready_rate
+from inventory import backorder_variance, expected_backorders, fill_rate, ready_rate
 
 
 def test_poisson_mean_two_by_hand() -> None:

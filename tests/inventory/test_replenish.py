@@ -7,9 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from inventory.errors import InventoryError
-from inventory.json_io import problem_from_json
-from inventory.replenish import replenish, state_from_json
+from inventory import InventoryError, problem_from_json, replenish, state_from_json
 
 from .conftest import part, problem_json
 

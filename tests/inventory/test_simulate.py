@@ -5,12 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inventory.json_io import problem_from_json
-from inventory.metric import evaluate
-from inventory.model import Goal, Model
-from inventory.network import network_of
-from inventory.planner import plan_stock
-from inventory.simulate import simulate
+from inventory import Goal, Model, evaluate, network_of, plan_stock, problem_from_json, simulate
 
 from .conftest import part, problem_json
 
