@@ -16,7 +16,6 @@ the same engineers.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from dataclasses import dataclass, field
@@ -27,132 +26,41 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dispatch.io.contract import (
+    break_dict,
+    default_objective,
+    depot_dict,
+    engineer_dict,
+    geo,
+    job_dict,
+    period,
+)
 from dispatch.io.problem_json import PROBLEM_SCHEMA
-from scenarios.generator.cities import KM_PER_DEGREE, REGIONS, City, Region, haversine_km
+from scenarios.generator.catalogue import (
+    DURATIONS,
+    EMERGENCY_SLA_MIN,
+    HOURS_MIX,
+    JOB_LEVELS,
+    KIND_MIX,
+    PART_SHARE,
+    PARTS,
+    PRODUCT_LINES,
+    REMOTE_SHARE,
+    SHIFTS,
+    SITE_HOURS,
+    TOOLS,
+    ProductLine,
+)
+from scenarios.generator.cities import REGIONS, City, Region, haversine_km
+from scenarios.generator.places import countryside, offset_km, on_land, scatter
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from numpy.typing import NDArray
 
-
-@dataclass(frozen=True, slots=True)
-class ProductLine:
-    """A line of installed equipment: its share of the jobs, how long work on it takes,
-    and the special tool some of its jobs need."""
-
-    name: str
-    share: float
-    duration_factor: float
-    tool: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """A spare part. ``tier`` decides where it is stocked: ``common`` parts ride in vans
-    and sit in every depot, ``medium`` in most depots, ``rare`` in one or two."""
-
-    id: str
-    line: str
-    tier: str
-    popularity: float  # relative demand within its product line
-
-
-PRODUCT_LINES: tuple[ProductLine, ...] = (
-    ProductLine("hvac", 0.27, 1.00, "refrigerant-recovery"),
-    ProductLine("elevator", 0.22, 1.00, "lift-kit"),
-    ProductLine("ups-power", 0.15, 0.90, "hv-test-set"),
-    ProductLine("access-control", 0.13, 0.75, None),
-    ProductLine("chiller", 0.12, 1.15, "refrigerant-recovery"),
-    ProductLine("medical-imaging", 0.11, 1.25, "hv-test-set"),
-)
-
-PARTS: tuple[Part, ...] = (
-    Part("P-FILT-01", "hvac", "common", 5.0),  # filter set
-    Part("P-CAPA-01", "hvac", "common", 4.0),  # run capacitor
-    Part("P-BELT-01", "hvac", "common", 3.0),  # fan belt
-    Part("P-VALV-01", "hvac", "medium", 1.5),  # expansion valve
-    Part("P-COMP-01", "hvac", "rare", 0.6),  # scroll compressor
-    Part("P-DOOR-01", "elevator", "common", 5.0),  # door roller kit
-    Part("P-BRAK-01", "elevator", "medium", 2.0),  # brake pad set
-    Part("P-INVT-01", "elevator", "rare", 0.7),  # inverter drive board
-    Part("P-ROPE-01", "elevator", "rare", 0.4),  # suspension rope set
-    Part("P-FUSE-01", "ups-power", "common", 4.0),  # fuse set
-    Part("P-FANS-01", "ups-power", "common", 3.0),  # cooling fan
-    Part("P-BATT-01", "ups-power", "medium", 3.0),  # battery module
-    Part("P-RECT-01", "ups-power", "rare", 0.6),  # rectifier board
-    Part("P-READ-01", "access-control", "common", 5.0),  # card reader
-    Part("P-LOCK-01", "access-control", "common", 3.0),  # magnetic lock
-    Part("P-CTRL-01", "access-control", "medium", 1.5),  # door controller
-    Part("P-SENS-01", "chiller", "common", 4.0),  # temperature sensor
-    Part("P-SEAL-01", "chiller", "medium", 2.0),  # pump seal kit
-    Part("P-COMP-02", "chiller", "rare", 0.5),  # screw compressor bearing kit
-    Part("P-DETB-01", "medical-imaging", "medium", 2.0),  # detector board
-    Part("P-COIL-01", "medical-imaging", "rare", 0.8),  # RF coil
-    Part("P-TUBE-01", "medical-imaging", "rare", 0.5),  # X-ray tube
-)
-
-TOOLS: tuple[str, ...] = tuple(sorted({p.tool for p in PRODUCT_LINES if p.tool is not None}))
-
-#: Share of jobs by kind; the planned visits (preventive, installation) are a
-#: little under half of a typical day.
-KIND_MIX: tuple[tuple[str, float], ...] = (
-    ("emergency", 0.15),
-    ("normal", 0.42),
-    ("preventive", 0.30),
-    ("installation", 0.10),
-    ("follow_up", 0.03),
-)
-
-# Service durations in minutes by kind, before the product line's factor.
-_DURATIONS: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
-    "emergency": ((30, 45, 60, 75, 90, 120, 150), (0.10, 0.20, 0.25, 0.20, 0.13, 0.08, 0.04)),
-    "normal": ((30, 45, 60, 75, 90, 120), (0.15, 0.25, 0.25, 0.15, 0.12, 0.08)),
-    "preventive": ((30, 45, 60, 90, 120), (0.20, 0.30, 0.30, 0.15, 0.05)),
-    "installation": ((90, 120, 150, 180, 240), (0.25, 0.35, 0.20, 0.15, 0.05)),
-    "follow_up": ((30, 45, 60, 75), (0.30, 0.30, 0.30, 0.10)),
-}
-
-# Site opening hours (minutes after local midnight). "appointment" is a 2 h
-# arrival slot agreed with the customer instead.
-_SITE_HOURS: dict[str, tuple[tuple[int, int], ...]] = {
-    "business": ((480, 1080),),  # 08:00-18:00
-    "office": ((540, 1020),),  # 09:00-17:00
-    "split": ((540, 720), (840, 1020)),  # closed over lunch
-    "allday": ((0, 1440),),  # hospitals, data centres, malls
-}
-_HOURS_MIX: dict[str, tuple[tuple[str, float], ...]] = {
-    "emergency": (("allday", 0.40), ("business", 0.45), ("office", 0.15)),
-    "normal": (
-        ("business", 0.40),
-        ("office", 0.30),
-        ("split", 0.15),
-        ("appointment", 0.10),
-        ("allday", 0.05),
-    ),
-    "preventive": (("business", 0.45), ("office", 0.40), ("split", 0.10), ("appointment", 0.05)),
-    "installation": (("business", 0.50), ("office", 0.40), ("appointment", 0.10)),
-    "follow_up": (("appointment", 0.70), ("office", 0.30)),
-}
-
-# Shifts (start, end) in minutes after midnight: 08:00-17:00, 07:30-16:30, 09:00-18:00.
-_SHIFTS: tuple[tuple[int, int], ...] = ((480, 1020), (450, 990), (540, 1080))
-
-#: Response commitments for emergencies: on site within 4 h in a city, 8 h remote.
-EMERGENCY_SLA_MIN = {"city": 240, "remote": 480}
-#: Share of sites in the countryside along the roads between cities.
-REMOTE_SHARE = 0.12
-#: Share of repair jobs (emergency, normal) whose diagnosis calls for a part.
-PART_SHARE = 0.40
-_JOB_LEVELS = ((1, 2, 3), (0.62, 0.32, 0.06))
-
-OBJECTIVE: dict[str, Any] = {
-    "unassigned_penalty": {"1": 100000, "2": 20000, "3": 5000},
-    "late_penalty_per_min": {"1": 1000, "2": 100, "3": 10},
-    "overtime_cost_per_min": 5,
-    "travel_cost_per_km": 1,
-    "working_cost_per_min": 0,
-}
+#: Job fields a generated day writes even when empty (as null), so that it shows them all.
+SPELLED_OUT = ("sla_deadline", "pinned_engineer")
 
 
 def default_depots(engineers: int) -> int:
@@ -214,9 +122,7 @@ def generate_dispatch(
     eng_rng, job_rng, depot_rng = np.random.default_rng(seed).spawn(3)
 
     per_city = territory.engineers_per_city
-    active = territory.cities[
-        : min(len(territory.cities), max(1, math.ceil(engineers / per_city)))
-    ]
+    active = territory.cities[: min(len(territory.cities), max(1, math.ceil(engineers / per_city)))]
     crew = _make_engineers(eng_rng, territory, active, engineers)
     work = _make_jobs(job_rng, territory, active, crew, jobs, clock)
     stores = _make_depots(depot_rng, territory, active, crew, work, n_depots)
@@ -228,12 +134,12 @@ def generate_dispatch(
             "cities": [c.name for c in active],
             "seed": seed,
         },
-        "horizon": {"start": clock.iso(0), "end": clock.iso(1440)},
+        "horizon": period(clock.iso(0), clock.iso(1440)),
         "travel": {"kind": "great_circle", "speed_kmh": territory.speed_kmh, "circuity": 1.3},
         "engineers": [e.to_json(clock) for e in crew],
         "jobs": [j.to_json(clock) for j in work],
         "depots": [d.to_json(clock) for d in stores],
-        "objective": copy.deepcopy(OBJECTIVE),
+        "objective": default_objective(),
         "options": {"time_limit_s": time_limit_s, "seed": seed},
     }
 
@@ -286,81 +192,6 @@ class _DayClock:
         return (d - self.day).days * 1440
 
 
-# ----------------------------------------------------------------- places --
-
-
-def _offset(
-    lat: float, lon: float, north_km: NDArray[np.float64], east_km: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Move from (lat, lon) by km north and east (flat-earth; fine over tens of km)."""
-    dlat = north_km / KM_PER_DEGREE
-    dlon = east_km / (KM_PER_DEGREE * math.cos(math.radians(lat)))
-    return lat + dlat, lon + dlon
-
-
-def _on_land(
-    rng: np.random.Generator,
-    region: Region,
-    n: int,
-    fallback: tuple[float, float],
-    draw: Callable[[np.random.Generator, int], tuple[NDArray[np.float64], NDArray[np.float64]]],
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Draw ``n`` points with ``draw(rng, k)`` until all lie on land in the region."""
-    lat = np.full(n, fallback[0])
-    lon = np.full(n, fallback[1])
-    todo = np.arange(n)
-    for _ in range(50):
-        if todo.size == 0:
-            break
-        cand_lat, cand_lon = draw(rng, todo.size)
-        ok = region.on_land(cand_lat, cand_lon)
-        lat[todo[ok]] = cand_lat[ok]
-        lon[todo[ok]] = cand_lon[ok]
-        todo = todo[~ok]
-    return np.round(lat, 5), np.round(lon, 5)
-
-
-def _scatter(
-    rng: np.random.Generator, region: Region, city: City, n: int, spread_km: float
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Points around a city centre, normal with ``spread_km`` per axis, cut at 2.5 sigma."""
-
-    def draw(r: np.random.Generator, k: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        xy = r.normal(0.0, spread_km, size=(k, 2))
-        radius = np.hypot(xy[:, 0], xy[:, 1])
-        scale = np.minimum(1.0, 2.5 * spread_km / np.maximum(radius, 1e-9))
-        return _offset(city.lat, city.lon, xy[:, 0] * scale, xy[:, 1] * scale)
-
-    return _on_land(rng, region, n, (city.lat, city.lon), draw)
-
-
-def _countryside(
-    rng: np.random.Generator, region: Region, city: City, n: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Remote sites: towns and industrial parks out along the roads leaving a city
-    (``region.remote_km``: 12-35 km in a metropolitan region)."""
-    others = [
-        region.city(b if a == city.code else a) for a, b in region.corridors if city.code in (a, b)
-    ]
-
-    def draw(r: np.random.Generator, k: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        if not others:
-            bearing = r.uniform(0.0, 2 * math.pi, k)
-            dist = r.uniform(*region.remote_km, k)
-            return _offset(city.lat, city.lon, dist * np.cos(bearing), dist * np.sin(bearing))
-        pick = r.integers(0, len(others), k)
-        to_lat = np.array([others[i].lat for i in pick])
-        to_lon = np.array([others[i].lon for i in pick])
-        # remote_km out along the road, however far the next city is
-        span = haversine_km(city.lat, city.lon, to_lat, to_lon)
-        f = np.clip(r.uniform(*region.remote_km, k) / np.maximum(span, 1e-9), 0.0, 0.45)
-        jitter = r.normal(0.0, region.remote_jitter_km, size=(k, 2))
-        lat, lon = _offset(city.lat, city.lon, jitter[:, 0], jitter[:, 1])
-        return lat + f * (to_lat - city.lat), lon + f * (to_lon - city.lon)
-
-    return _on_land(rng, region, n, (city.lat, city.lon), draw)
-
-
 def _apportion(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]:
     """Split ``total`` by ``weights`` (largest remainder), each part at least ``minimum``."""
     base = [minimum] * len(weights)
@@ -391,25 +222,20 @@ class _Engineer:
     tools: list[str]
 
     def to_json(self, clock: _DayClock) -> dict[str, Any]:
-        home = {"lat": self.lat, "lon": self.lon}
-        return {
-            "id": self.id,
-            "start": home,
-            "end": dict(home),
-            "shift": {"start": clock.iso(self.shift[0]), "end": clock.iso(self.shift[1])},
-            "max_overtime_min": self.max_overtime_min,
-            "breaks": [  # lunch, starting between 11:30 and 13:30
-                {
-                    "earliest": clock.iso(690),
-                    "latest": clock.iso(810),
-                    "duration_min": self.break_min,
-                }
-            ],
-            "skills": dict(self.skills),
-            "van_stock": dict(self.van_stock),
-            "tools": list(self.tools),
-            "capacity": 0,
-        }
+        home = geo(self.lat, self.lon)
+        return engineer_dict(
+            self.id,
+            home,
+            period(clock.iso(self.shift[0]), clock.iso(self.shift[1])),
+            end=home,
+            max_overtime_min=self.max_overtime_min,
+            # lunch, starting between 11:30 and 13:30
+            breaks=[break_dict(clock.iso(690), clock.iso(810), self.break_min)],
+            skills=self.skills,
+            van_stock=self.van_stock,
+            tools=self.tools,
+            capacity=0,
+        )
 
 
 def _make_engineers(
@@ -419,7 +245,7 @@ def _make_engineers(
     per_city = _apportion(n, [c.population_m for c in cities], minimum=1)
     homes: list[tuple[City, float, float]] = []
     for city, count in zip(cities, per_city, strict=True):
-        h_lat, h_lon = _scatter(rng, region, city, count, 1.3 * city.spread_km)  # suburbs
+        h_lat, h_lon = scatter(rng, region, city, count, 1.3 * city.spread_km)  # suburbs
         homes += [(city, float(a), float(b)) for a, b in zip(h_lat, h_lon, strict=True)]
 
     names = [p.name for p in PRODUCT_LINES]
@@ -427,7 +253,7 @@ def _make_engineers(
     width = max(3, len(str(n)))
     crew: list[_Engineer] = []
     for i, (city, lat, lon) in enumerate(homes):
-        shift = _SHIFTS[int(rng.choice(len(_SHIFTS), p=[0.70, 0.15, 0.15]))]
+        shift = SHIFTS[int(rng.choice(len(SHIFTS), p=[0.70, 0.15, 0.15]))]
         overtime = int(rng.choice([60, 0, 30, 90], p=[0.7, 0.1, 0.1, 0.1]))
         break_min = 30 if rng.random() < 0.85 else 45
         k = int(rng.choice([1, 2, 3], p=[0.35, 0.45, 0.20]))
@@ -497,22 +323,25 @@ class _Job:
     preferred_engineers: list[str] = field(default_factory=list)
 
     def to_json(self, clock: _DayClock) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "site": {"lat": self.lat, "lon": self.lon},
-            "kind": self.kind,
-            "priority": self.priority,
-            "duration_min": self.duration_min,
-            "windows": [{"start": clock.iso(a), "end": clock.iso(b)} for a, b in self.windows],
-            "sla_deadline": None if self.sla_deadline is None else clock.iso(self.sla_deadline),
-            "skills": dict(self.skills),
-            "parts": dict(self.parts),
-            "tools": list(self.tools),
-            "demand": 0,
-            "pinned_engineer": self.pinned_engineer,
-            "excluded_engineers": list(self.excluded_engineers),
-            "preferred_engineers": list(self.preferred_engineers),
-        }
+        out = job_dict(
+            self.id,
+            geo(self.lat, self.lon),
+            self.duration_min,
+            [period(clock.iso(a), clock.iso(b)) for a, b in self.windows],
+            kind=self.kind,
+            priority=self.priority,
+            sla_deadline=None if self.sla_deadline is None else clock.iso(self.sla_deadline),
+            skills=self.skills,
+            parts=self.parts,
+            tools=self.tools,
+            demand=0,
+            pinned_engineer=self.pinned_engineer,
+            excluded_engineers=self.excluded_engineers,
+            preferred_engineers=self.preferred_engineers,
+        )
+        for key in SPELLED_OUT:
+            out.setdefault(key, None)
+        return out
 
 
 def _make_jobs(
@@ -546,7 +375,7 @@ def _make_jobs(
     # level the engineers based there hold: the organisation staffs each city for
     # the equipment installed around it.
     line_of = np.zeros(n, dtype=int)
-    level_of = rng.choice(_JOB_LEVELS[0], size=n, p=_JOB_LEVELS[1])
+    level_of = rng.choice(JOB_LEVELS[0], size=n, p=JOB_LEVELS[1])
     for ci, city in enumerate(cities):
         idx = np.flatnonzero(city_of == ci)
         local = levels[[k for k, e in enumerate(crew) if e.city.code == city.code]]
@@ -567,9 +396,9 @@ def _make_jobs(
             if idx.size == 0:
                 continue
             if is_remote:
-                lat[idx], lon[idx] = _countryside(rng, region, city, idx.size)
+                lat[idx], lon[idx] = countryside(rng, region, city, idx.size)
             else:
-                lat[idx], lon[idx] = _scatter(rng, region, city, idx.size, city.spread_km)
+                lat[idx], lon[idx] = scatter(rng, region, city, idx.size, city.spread_km)
 
     width = max(4, len(str(n)))
     work: list[_Job] = []
@@ -636,7 +465,7 @@ def _far_expert_jobs(
 
 def _duration(rng: np.random.Generator, kind: str, line: ProductLine) -> int:
     """Minutes on site: by kind, scaled by the product line, in 5-minute steps, 30-240."""
-    values, probs = _DURATIONS[kind]
+    values, probs = DURATIONS[kind]
     base = float(rng.choice(values, p=probs)) * line.duration_factor
     return int(min(240, max(30, 5 * round(base / 5))))
 
@@ -645,8 +474,8 @@ def _timing(
     rng: np.random.Generator, kind: str, duration: int, remote: bool, clock: _DayClock
 ) -> tuple[list[tuple[int, int]], int | None, int]:
     """Start windows, SLA deadline and priority, in minutes after local midnight."""
-    hours_names = [h for h, _ in _HOURS_MIX[kind]]
-    hours = hours_names[int(rng.choice(len(hours_names), p=[p for _, p in _HOURS_MIX[kind]]))]
+    hours_names = [h for h, _ in HOURS_MIX[kind]]
+    hours = hours_names[int(rng.choice(len(hours_names), p=[p for _, p in HOURS_MIX[kind]]))]
     if hours == "split" and duration > 120:
         hours = "office"  # a long job cannot fit a half-day opening
     earliest = 0
@@ -659,7 +488,7 @@ def _timing(
         windows = [(slot, slot + 120)]
     else:
         windows = []
-        for open_, close in _SITE_HOURS[hours]:
+        for open_, close in SITE_HOURS[hours]:
             start, end = max(open_, earliest), close - duration
             if end - start >= 15:
                 windows.append((start, end))
@@ -781,14 +610,14 @@ class _Depot:
     tools: list[str]
 
     def to_json(self, clock: _DayClock) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "location": {"lat": self.lat, "lon": self.lon},
-            "hours": {"start": clock.iso(480), "end": clock.iso(1080)},
-            "pickup_min": self.pickup_min,
-            "stock": dict(self.stock),
-            "tools": list(self.tools),
-        }
+        return depot_dict(
+            self.id,
+            geo(self.lat, self.lon),
+            period(clock.iso(480), clock.iso(1080)),
+            pickup_min=self.pickup_min,
+            stock=self.stock,
+            tools=self.tools,
+        )
 
 
 def _make_depots(
@@ -815,9 +644,9 @@ def _make_depots(
         ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
             bearing = r.uniform(0.0, 2 * math.pi, k)
             dist = r.uniform(3.0, 8.0, k)
-            return _offset(c.lat, c.lon, dist * np.cos(bearing), dist * np.sin(bearing))
+            return offset_km(c.lat, c.lon, dist * np.cos(bearing), dist * np.sin(bearing))
 
-        a, b = _on_land(rng, region, 1, (city.lat, city.lon), draw)
+        a, b = on_land(rng, region, 1, (city.lat, city.lon), draw)
         lat[i], lon[i] = a[0], b[0]
 
     # Which depot each job's site is nearest to: stock follows demand.

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from dispatch.model.sla import Coverage, WorkingCalendar, add_sla_minutes
-from scenarios.generator.day import PRODUCT_LINES
+from scenarios.generator.catalogue import PRODUCT_LINES
 from scenarios.study.results import DAY, SimJob
 from scenarios.study.world import (
     EMERGENCY_SHARE,

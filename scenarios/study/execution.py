@@ -22,13 +22,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from dispatch.io.contract import (
+    break_dict,
+    default_objective,
+    depot_dict,
+    engineer_dict,
+    geo,
+    job_dict,
+    period,
+)
 from dispatch.io.problem_json import PROBLEM_SCHEMA, problem_from_json
 from dispatch.io.state_json import state_from_json
 from dispatch.model.entities import SolveOptions
 from dispatch.replanning.rest_of_day import replan
 from dispatch.solve import solve
 from scenarios.generator.cities import haversine_km
-from scenarios.generator.day import OBJECTIVE
 from scenarios.study.results import DAY, SimJob
 
 if TYPE_CHECKING:
@@ -86,69 +94,60 @@ class Execution:
     # --------------------------------------------------------------- planning --
 
     def _job_json(self, j: SimJob, start: float, end: float) -> dict[str, Any]:
-        site = self.world.sites[j.site]
-        out: dict[str, Any] = {
-            "id": j.id,
-            "site": {"lat": site.lat, "lon": site.lon},
-            "kind": j.kind,
-            "priority": j.priority,
-            "duration_min": j.duration,
-            "windows": [
-                {"start": self.world.iso(max(start, j.earliest)), "end": self.world.iso(end)}
-            ],
-            "skills": dict(j.skills),
-            "parts": {j.part: 1} if j.part and j.known else {},
-            "tools": list(j.tools),
-        }
-        if j.deadline is not None:
-            out["sla_deadline"] = self.world.iso(j.deadline)
-        return out
+        """The job as a problem's (or a new job of a state) with one window, ``start`` to ``end``."""
+        site, iso = self.world.sites[j.site], self.world.iso
+        return job_dict(
+            j.id,
+            geo(site.lat, site.lon),
+            j.duration,
+            [period(iso(max(start, j.earliest)), iso(end))],
+            kind=j.kind,
+            priority=j.priority,
+            sla_deadline=None if j.deadline is None else iso(j.deadline),
+            skills=j.skills,
+            parts={j.part: 1} if j.part and j.known else {},
+            tools=j.tools,
+        )
 
     def _problem(self, day: int, jobs: list[SimJob]) -> dict[str, Any]:
+        """The morning's problem: the team at home, the vans' and depots' stock as it is."""
         w, t0, iso = self.world, day * DAY, self.world.iso
-        engineers = []
-        for e in w.engineers:
-            home = {"lat": e.lat, "lon": e.lon}
-            engineers.append(
-                {
-                    "id": e.id,
-                    "start": home,
-                    "end": home,
-                    "shift": {"start": iso(t0 + e.shift[0]), "end": iso(t0 + e.shift[1])},
-                    "max_overtime_min": e.max_overtime_min,
-                    "breaks": [
-                        {
-                            "earliest": iso(t0 + 690),
-                            "latest": iso(t0 + 810),
-                            "duration_min": e.break_min,
-                        }
-                    ]
-                    if e.break_min
-                    else [],
-                    "skills": dict(e.skills),
-                    "van_stock": self.logistics.stock_at(e.id),
-                    "tools": list(e.tools),
-                }
+        engineers = [
+            engineer_dict(
+                e.id,
+                geo(e.lat, e.lon),
+                period(iso(t0 + e.shift[0]), iso(t0 + e.shift[1])),
+                end=geo(e.lat, e.lon),
+                max_overtime_min=e.max_overtime_min,
+                breaks=[break_dict(iso(t0 + 690), iso(t0 + 810), e.break_min)]
+                if e.break_min
+                else [],
+                skills=e.skills,
+                van_stock=self.logistics.stock_at(e.id),
+                tools=e.tools,
             )
+            for e in w.engineers
+        ]
+        depots = [
+            depot_dict(
+                d.id,
+                geo(d.lat, d.lon),
+                period(iso(t0 + d.opens), iso(t0 + d.closes)),
+                pickup_min=d.pickup_min,
+                stock=self.logistics.stock_at(d.id),
+                tools=d.tools,
+            )
+            for d in w.depots
+        ]
         return {
             "schema": PROBLEM_SCHEMA,
             "meta": {"source": "scenarios.study.cosim", "day": day},
-            "horizon": {"start": iso(t0), "end": iso(t0 + DAY)},
+            "horizon": period(iso(t0), iso(t0 + DAY)),
             "travel": {"kind": "great_circle", "speed_kmh": w.speed_kmh, "circuity": CIRCUITY},
             "engineers": engineers,
             "jobs": [self._job_json(j, t0, t0 + 20 * 60) for j in jobs],
-            "depots": [
-                {
-                    "id": d.id,
-                    "location": {"lat": d.lat, "lon": d.lon},
-                    "hours": {"start": iso(t0 + d.opens), "end": iso(t0 + d.closes)},
-                    "pickup_min": d.pickup_min,
-                    "stock": self.logistics.stock_at(d.id),
-                    "tools": list(d.tools),
-                }
-                for d in w.depots
-            ],
-            "objective": OBJECTIVE,
+            "depots": depots,
+            "objective": default_objective(),
             "options": {
                 "time_limit_s": float(self.settings["plan_time_s"]),
                 "seed": self.seed,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from inventory.json_io import problem_from_json as stock_problem
 from inventory.planner import plan_stock
-from scenarios.generator.day import PARTS
+from scenarios.generator.catalogue import PARTS
 from scenarios.study.world import PART_SHARE
 
 if TYPE_CHECKING:

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from pathcheck import PathError
+from scenarios.generator.catalogue import PRODUCT_LINES
 from scenarios.generator.cities import REGIONS
-from scenarios.generator.day import PRODUCT_LINES
 
 FAULT_LEVELS = ("emergency", "normal", "follow_up")
 TIERS = ("gold", "silver", "bronze")

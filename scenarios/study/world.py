@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from scenarios.generator.catalogue import PARTS, PRODUCT_LINES
 from scenarios.generator.cities import REGIONS, haversine_km
-from scenarios.generator.day import PARTS, PRODUCT_LINES, generate_dispatch
+from scenarios.generator.day import generate_dispatch
 from scenarios.study.scenario_file import TIERS, StudyError
 
 #: Share of the daily jobs that are repairs (faults), the rest planned visits.

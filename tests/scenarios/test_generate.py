@@ -16,16 +16,9 @@ from dispatch.io.problem_json import load_problem, problem_from_json
 from dispatch.model.entities import JobKind
 from dispatch.model.units import parse_iso
 from dispatch.travel.locations import GeoPoint, Location
+from scenarios.generator.catalogue import KIND_MIX, PARTS, PRODUCT_LINES, TOOLS
 from scenarios.generator.cities import REGIONS, haversine_km
-from scenarios.generator.day import (
-    KIND_MIX,
-    PARTS,
-    PRODUCT_LINES,
-    TOOLS,
-    default_depots,
-    generate_dispatch,
-    write_dispatch,
-)
+from scenarios.generator.day import default_depots, generate_dispatch, write_dispatch
 
 if TYPE_CHECKING:
     from pathlib import Path
