@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scenarios.instances.solomon import PROBLEM_SCHEMA, UNASSIGNED_PENALTY, shared_dir
+from dispatch.io.contract import depot_dict, engineer_dict, job_dict, period, plane
+from dispatch.io.problem_json import PROBLEM_SCHEMA
+from scenarios.instances.solomon import UNASSIGNED_PENALTY, json_number, shared_dir
 
 #: Contract id of the central depot.
 DEPOT_ID = "DEPOT"
@@ -132,10 +134,6 @@ def read_pillac(path: str | Path) -> PillacInstance:
     )
 
 
-def _num(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def technician_id(number: int) -> str:
     """Contract id of technician ``number`` (1-based, as in the file)."""
     return f"T{number:02d}"
@@ -163,55 +161,56 @@ def pillac_to_problem(
     inst: PillacInstance, *, time_limit_s: float = 60, seed: int = 0
 ) -> dict[str, Any]:
     """The contract's problem JSON for ``inst`` (see the module docstring for the mapping)."""
-    depot = inst.depot
+    num, depot = json_number, inst.depot
     engineers = [
-        {
-            "id": technician_id(t.id),
-            "start": {"x": _num(t.x), "y": _num(t.y)},
-            "end": {"x": _num(t.x), "y": _num(t.y)},
-            "shift": {"start": _num(t.ready), "end": _num(t.due)},
-            "max_overtime_min": 0,
-            "breaks": [],
-            "skills": {s: 1 for s in _named("s", t.skills)},
-            "van_stock": _stock(t.parts),
-            "tools": _named("t", t.tools),
-            "capacity": 0,
-        }
+        engineer_dict(
+            technician_id(t.id),
+            plane(num(t.x), num(t.y)),
+            period(num(t.ready), num(t.due)),
+            end=plane(num(t.x), num(t.y)),
+            max_overtime_min=0,
+            breaks=[],
+            skills={s: 1 for s in _named("s", t.skills)},
+            van_stock=_stock(t.parts),
+            tools=_named("t", t.tools),
+            capacity=0,
+        )
         for t in inst.technicians
     ]
     jobs = [
-        {
-            "id": request_id(r.id),
-            "site": {"x": _num(r.x), "y": _num(r.y)},
-            "kind": "normal",
-            "priority": 1,
-            "duration_min": _num(r.service),
-            "windows": [{"start": _num(r.ready), "end": _num(r.due)}],
-            "skills": {s: 1 for s in _named("s", r.skills)},
-            "parts": _stock(r.parts),
-            "tools": _named("t", r.tools),
-        }
+        job_dict(
+            request_id(r.id),
+            plane(num(r.x), num(r.y)),
+            num(r.service),
+            [period(num(r.ready), num(r.due))],
+            kind="normal",
+            priority=1,
+            skills={s: 1 for s in _named("s", r.skills)},
+            parts=_stock(r.parts),
+            tools=_named("t", r.tools),
+        )
         for r in inst.requests
     ]
     # Enough of every part for every request at once: the depot is unlimited.
     total = tuple(sum(r.parts[k] for r in inst.requests) for k in range(inst.part_types))
     every_tool = frozenset(range(inst.tool_types))
+    hours = period(num(depot.ready), num(depot.due))
     return {
         "schema": PROBLEM_SCHEMA,
         "name": inst.name,
-        "horizon": {"start": _num(depot.ready), "end": _num(depot.due)},
+        "horizon": hours,
         "travel": {"kind": "euclidean"},
         "engineers": engineers,
         "jobs": jobs,
         "depots": [
-            {
-                "id": DEPOT_ID,
-                "location": {"x": _num(depot.x), "y": _num(depot.y)},
-                "hours": {"start": _num(depot.ready), "end": _num(depot.due)},
-                "pickup_min": 0,
-                "stock": _stock(total),
-                "tools": _named("t", every_tool),
-            }
+            depot_dict(
+                DEPOT_ID,
+                plane(num(depot.x), num(depot.y)),
+                hours,
+                pickup_min=0,
+                stock=_stock(total),
+                tools=_named("t", every_tool),
+            )
         ],
         "objective": {
             "unassigned_penalty": {"1": UNASSIGNED_PENALTY},

@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-PROBLEM_SCHEMA = "fieldplan.dispatch.problem/1"
+from dispatch.io.contract import engineer_dict, job_dict, period, plane
+from dispatch.io.problem_json import PROBLEM_SCHEMA
 
 #: Unassigned penalty used for benchmark problems: large enough that serving every
 #: customer always beats any travel saving.
@@ -144,8 +145,8 @@ def route_distance(inst: SolomonInstance, route: list[int] | tuple[int, ...]) ->
     )
 
 
-def _num(value: float) -> int | float:
-    """Write integral values as JSON integers."""
+def json_number(value: float) -> int | float:
+    """Integral values as JSON integers (``90`` rather than ``90.0``), the others as they are."""
     return int(value) if float(value).is_integer() else value
 
 
@@ -153,41 +154,42 @@ def solomon_to_problem(
     inst: SolomonInstance, *, time_limit_s: float = 10, seed: int = 0
 ) -> dict[str, Any]:
     """The contract's problem JSON (numeric horizon, ``euclidean`` travel) for ``inst``."""
-    depot_loc = {"x": _num(inst.depot.x), "y": _num(inst.depot.y)}
-    shift = {"start": _num(inst.depot.ready), "end": _num(inst.depot.due)}
+    num = json_number
+    depot = plane(num(inst.depot.x), num(inst.depot.y))
+    shift = period(num(inst.depot.ready), num(inst.depot.due))
     width = max(2, len(str(inst.vehicles)))
     engineers = [
-        {
-            "id": f"V{k:0{width}d}",
-            "start": dict(depot_loc),
-            "end": dict(depot_loc),
-            "shift": dict(shift),
-            "max_overtime_min": 0,
-            "breaks": [],
-            "skills": {},
-            "van_stock": {},
-            "tools": [],
-            "capacity": inst.capacity,
-        }
+        engineer_dict(
+            f"V{k:0{width}d}",
+            depot,
+            shift,
+            end=depot,
+            max_overtime_min=0,
+            breaks=[],
+            skills={},
+            van_stock={},
+            tools=[],
+            capacity=inst.capacity,
+        )
         for k in range(1, inst.vehicles + 1)
     ]
     cwidth = max(3, len(str(max((c.id for c in inst.customers), default=0))))
     jobs = [
-        {
-            "id": f"C{c.id:0{cwidth}d}",
-            "site": {"x": _num(c.x), "y": _num(c.y)},
-            "kind": "normal",
-            "priority": 1,
-            "duration_min": _num(c.service),
-            "windows": [{"start": _num(c.ready), "end": _num(c.due)}],
-            "demand": c.demand,
-        }
+        job_dict(
+            f"C{c.id:0{cwidth}d}",
+            plane(num(c.x), num(c.y)),
+            num(c.service),
+            [period(num(c.ready), num(c.due))],
+            kind="normal",
+            priority=1,
+            demand=c.demand,
+        )
         for c in inst.customers
     ]
     return {
         "schema": PROBLEM_SCHEMA,
         "name": inst.name,
-        "horizon": dict(shift),
+        "horizon": shift,
         "travel": {"kind": "euclidean"},
         "engineers": engineers,
         "jobs": jobs,
