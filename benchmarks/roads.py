@@ -28,8 +28,8 @@ from dispatch.evaluate.replay import ON_TIME_TOLERANCE_MIN, Comparison, compare
 from dispatch.io.problem_json import problem_from_json, with_matrix_travel
 from dispatch.solve import solve
 from dispatch.travel.osrm import OsrmTravel
+from dispatch.travel.providers import haversine_km
 from fieldplan.osrm_server import OSRM_VERSION, build, require_programs, serve
-from scenarios.generator.cities import haversine_km
 from scenarios.generator.day import generate_dispatch
 from scenarios.generator.roads import place_on_roads
 from scenarios.instances.solomon import shared_dir

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dispatch.travel.providers import EARTH_RADIUS_KM, haversine_km
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-#: Mean earth radius in km, the one the contract's great-circle travel uses.
-EARTH_RADIUS_KM = 6371.0088
+#: Km along a meridian per degree of latitude, on the contract's earth.
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180.0
 
 
@@ -306,15 +307,9 @@ REGIONS: dict[str, Region] = {
 }
 
 
-def haversine_km(
-    lat1: NDArray[np.float64] | float,
-    lon1: NDArray[np.float64] | float,
-    lat2: NDArray[np.float64] | float,
-    lon2: NDArray[np.float64] | float,
-) -> NDArray[np.float64]:
-    """Great-circle km on the contract's sphere, broadcasting over arrays."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2.0) ** 2
-    return np.asarray(2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle km between two points, by the formula the dispatch engine's
+    great-circle travel uses, so a distance here is the plans' to the last bit."""
+    return float(
+        haversine_km(np.asarray(lat1), np.asarray(lon1), np.asarray(lat2), np.asarray(lon2))
+    )

@@ -36,6 +36,7 @@ from dispatch.io.contract import (
     period,
 )
 from dispatch.io.problem_json import PROBLEM_SCHEMA
+from dispatch.travel.providers import haversine_km
 from scenarios.generator.catalogue import (
     DURATIONS,
     EMERGENCY_SLA_MIN,
@@ -51,7 +52,7 @@ from scenarios.generator.catalogue import (
     TOOLS,
     ProductLine,
 )
-from scenarios.generator.cities import REGIONS, City, Region, haversine_km
+from scenarios.generator.cities import REGIONS, City, Region, km_between
 from scenarios.generator.places import countryside, offset_km, on_land, scatter
 
 if TYPE_CHECKING:
@@ -451,7 +452,7 @@ def _far_expert_jobs(
         li = rare_lines[int(rng.choice(len(rare_lines), p=share / share.sum()))]
         experts = [e for e, lv in zip(crew, levels[:, li], strict=True) if lv >= 3]
         away = np.array(
-            [min(float(haversine_km(c.lat, c.lon, e.lat, e.lon)) for e in experts) for c in cities]
+            [min(km_between(c.lat, c.lon, e.lat, e.lon) for e in experts) for c in cities]
         )
         line_of[i] = li
         level_of[i] = 3
@@ -567,7 +568,7 @@ def _customer_wishes(
 
     def nearest_qualified(i: int) -> list[int]:
         ok = np.flatnonzero(levels[:, line_of[i]] >= level_of[i])
-        dist = haversine_km(work[i].lat, work[i].lon, e_lat[ok], e_lon[ok])
+        dist = haversine_km(np.asarray(work[i].lat), np.asarray(work[i].lon), e_lat[ok], e_lon[ok])
         return [int(ok[j]) for j in np.argsort(dist, kind="stable")]
 
     order = rng.permutation(n)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scenarios.generator.cities import KM_PER_DEGREE, City, Region, haversine_km
+from dispatch.travel.providers import haversine_km
+from scenarios.generator.cities import KM_PER_DEGREE, City, Region
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,7 +84,7 @@ def countryside(
         to_lat = np.array([others[i].lat for i in pick])
         to_lon = np.array([others[i].lon for i in pick])
         # remote_km out along the road, however far the next city is
-        span = haversine_km(city.lat, city.lon, to_lat, to_lon)
+        span = haversine_km(np.asarray(city.lat), np.asarray(city.lon), to_lat, to_lon)
         f = np.clip(r.uniform(*region.remote_km, k) / np.maximum(span, 1e-9), 0.0, 0.45)
         jitter = r.normal(0.0, region.remote_jitter_km, size=(k, 2))
         lat, lon = offset_km(city.lat, city.lon, jitter[:, 0], jitter[:, 1])

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.generator.cities import REGIONS, haversine_km
+from scenarios.generator.cities import REGIONS, km_between
 
 # Trucks cover about this many km per day between depots.
 KM_PER_DAY = 500.0
@@ -48,8 +48,8 @@ def generate_inventory(
     for k in range(regions):
         city = cities[k % len(cities)]
         suffix = "" if k < len(cities) else f"-{k // len(cities) + 1}"
-        km = haversine_km(hub.lat, hub.lon, city.lat, city.lon)
-        depots.append((f"{city.name}{suffix}", float(city.population_m), 0.5 + float(km) / KM_PER_DAY))
+        km = km_between(hub.lat, hub.lon, city.lat, city.lon)
+        depots.append((f"{city.name}{suffix}", float(city.population_m), 0.5 + km / KM_PER_DAY))
     weight = np.array([d[1] for d in depots])
     weight = weight / weight.sum()
     # demand per part per day over the whole territory: lognormal, a long slow tail

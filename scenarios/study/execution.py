@@ -36,7 +36,7 @@ from dispatch.io.state_json import state_from_json
 from dispatch.model.entities import SolveOptions
 from dispatch.replanning.rest_of_day import replan
 from dispatch.solve import solve
-from scenarios.generator.cities import haversine_km
+from scenarios.generator.cities import km_between
 from scenarios.study.results import DAY, SimJob
 
 if TYPE_CHECKING:
@@ -249,7 +249,7 @@ class Execution:
     # ---------------------------------------------------------------- working --
 
     def _leg(self, a: tuple[float, float], b: tuple[float, float]) -> float:
-        return float(haversine_km(a[0], a[1], b[0], b[1])) * CIRCUITY
+        return km_between(a[0], a[1], b[0], b[1]) * CIRCUITY
 
     def _travel(self, engineer: str, a: tuple[float, float], b: tuple[float, float]) -> float:
         """Drive from ``a`` to ``b``: km of the day and the engineer's busy minutes."""

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from scenarios.generator.catalogue import PARTS, PRODUCT_LINES
-from scenarios.generator.cities import REGIONS, haversine_km
+from scenarios.generator.cities import REGIONS, km_between
 from scenarios.generator.day import generate_dispatch
 from scenarios.study.scenario_file import TIERS, StudyError
 
@@ -134,7 +134,7 @@ def _engineers_from(data: dict[str, Any], cities: dict[str, Any]) -> list[Engine
             datetime.fromisoformat(e["shift"]["end"]),
         )
         lat, lon = e["start"]["lat"], e["start"]["lon"]
-        city = min(cities.values(), key=lambda c: haversine_km(lat, lon, c.lat, c.lon)).name
+        city = min(cities.values(), key=lambda c: km_between(lat, lon, c.lat, c.lon)).name
         out.append(
             EngineerSpec(
                 e["id"],
@@ -208,7 +208,7 @@ def build_world(
         line = next(iter(job["skills"]), PRODUCT_LINES[0].name)
         tier = TIERS[int(site_rng.choice(len(TIERS), p=shares / shares.sum()))]
         lat, lon = job["site"]["lat"], job["site"]["lon"]
-        nearest = min(depots, key=lambda d: haversine_km(lat, lon, d.lat, d.lon)).id
+        nearest = min(depots, key=lambda d: km_between(lat, lon, d.lat, d.lon)).id
         sites.append(Site(f"S{k + 1:04d}", lat, lon, line, tier, nearest))
     # faults: each site's parts fail at rates proportional to their popularity, scaled so
     # that a week's faults are jobs_per_day x REPAIR_SHARE per working day on average
@@ -233,7 +233,7 @@ def build_world(
         settings=copy.deepcopy(settings),
     )
     for e in engineers:
-        e.depot = min(depots, key=lambda d: haversine_km(e.lat, e.lon, d.lat, d.lon)).id
+        e.depot = min(depots, key=lambda d: km_between(e.lat, e.lon, d.lat, d.lon)).id
         e.van_target = van_target(e, settings["van_stock"])
     return world
 

@@ -16,8 +16,9 @@ from dispatch.io.problem_json import load_problem, problem_from_json
 from dispatch.model.entities import JobKind
 from dispatch.model.units import parse_iso
 from dispatch.travel.locations import GeoPoint, Location
+from dispatch.travel.providers import haversine_km
 from scenarios.generator.catalogue import KIND_MIX, PARTS, PRODUCT_LINES, TOOLS
-from scenarios.generator.cities import REGIONS, haversine_km
+from scenarios.generator.cities import REGIONS, km_between
 from scenarios.generator.day import default_depots, generate_dispatch, write_dispatch
 
 if TYPE_CHECKING:
@@ -262,7 +263,7 @@ def test_some_jobs_need_a_scarce_expert_from_far_away(engineers: int, jobs: int)
             continue
         site = geo(j.site)
         km = [
-            float(haversine_km(site.lat, site.lon, geo(e.start).lat, geo(e.start).lon))
+            km_between(site.lat, site.lon, geo(e.start).lat, geo(e.start).lon)
             for e in holders
         ]
         far += min(km) > 25.0
@@ -398,7 +399,7 @@ def test_bigger_cities_get_more_engineers() -> None:
     data = generated(100, 450)
     homes = [(e["start"]["lat"], e["start"]["lon"]) for e in data["engineers"]]
     near = Counter(
-        min(region.cities, key=lambda c: float(haversine_km(lat, lon, c.lat, c.lon))).code
+        min(region.cities, key=lambda c: km_between(lat, lon, c.lat, c.lon)).code
         for lat, lon in homes
     )
     assert near["SH"] > near["SZ"] > near["ZJ"] >= 1
@@ -410,7 +411,7 @@ def test_a_small_team_covers_only_the_main_city() -> None:
     assert data["meta"]["cities"] == ["Shanghai"]
     sh = REGIONS["shanghai"].city("SH")
     for e in data["engineers"]:
-        assert float(haversine_km(e["start"]["lat"], e["start"]["lon"], sh.lat, sh.lon)) < 40.0
+        assert km_between(e["start"]["lat"], e["start"]["lon"], sh.lat, sh.lon) < 40.0
 
 
 @pytest.mark.parametrize(

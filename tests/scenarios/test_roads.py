@@ -14,7 +14,7 @@ from dispatch.model.entities import SolveOptions
 from dispatch.solve import solve
 from dispatch.travel.locations import GeoPoint
 from dispatch.travel.osrm import OsrmTravel, RoadTable
-from scenarios.generator.cities import REGIONS, haversine_km
+from scenarios.generator.cities import REGIONS, km_between
 from scenarios.generator.day import generate_dispatch
 from scenarios.generator.roads import _places, place_on_roads
 
@@ -40,7 +40,7 @@ def test_generated_andorra_day_is_routable_on_roads(andorra: OsrmServer, seed: i
     assert road["travel"]["kind"] == "osrm"
     before, after = _places(data), _places(road)
     moved = [
-        float(haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]))
+        km_between(a["lat"], a["lon"], b["lat"], b["lon"])
         for a, b in zip(before, after, strict=True)
     ]
     assert float(np.median(moved)) < 0.3  # most sites were close to a road already
