@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from api.models import Assignment, Job, TicketStatus, Run, Stock, StockMovement
+from api.models import Assignment, Job, Run, Stock, StockMovement, TicketStatus
 from tests.api.conftest import World, berlin
 
 
