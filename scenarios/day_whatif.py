@@ -6,8 +6,11 @@ variant with the same seed and comparing the figures each plan yields.
 Variants are changes to the baseline problem (contract JSON):
 
 - ``remove_engineers``: ids of engineers who do not work;
-- ``add_engineers``: ``[{"like": "E003", "count": 2}]`` copies of an engineer
-  (same home, shift, skills, tools; an empty van);
+- ``add_engineers``: ``[{"count": 2, "like": "E003"}]`` copies of an engineer
+  (same home, shift, skills, tools; an empty van; ids ``E003+1``, ``E003+2``),
+  or ``[{"count": 2, "city": "Suzhou"}]`` copies of the engineer whose start is
+  nearest that city's centre (a city of :mod:`scenarios.generator.cities`);
+  the shape the study's scenario file uses too (:mod:`scenarios.add_engineers`);
 - ``emergency_response_min``: priority-1 jobs must be reached within this many
   minutes of their window opening (never later than their own deadline).
 """
@@ -19,6 +22,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dispatch.errors import ProblemError, require
+from scenarios.add_engineers import Addition, read_additions
+from scenarios.generator.cities import REGIONS, City, km_between
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -26,6 +31,8 @@ if TYPE_CHECKING:
     from dispatch.model.plan import Plan
 
 CHANGES = ("remove_engineers", "add_engineers", "emergency_response_min")
+#: The cities ``add_engineers`` may name, by name: every region's.
+CITIES: dict[str, City] = {c.name: c for r in REGIONS.values() for c in r.cities}
 
 
 def apply_variant(problem: dict[str, Any], variant: dict[str, Any], path: str) -> dict[str, Any]:
@@ -51,23 +58,21 @@ def apply_variant(problem: dict[str, Any], variant: dict[str, Any], path: str) -
     out["engineers"] = [
         e for e in out["engineers"] if e["id"] not in set(variant.get("remove_engineers", []))
     ]
-    for i, add in enumerate(variant.get("add_engineers", [])):
-        where = f"{path}.add_engineers[{i}]"
-        require(
-            isinstance(add, dict) and add.get("like") in ids,
-            f"{where}.like",
-            "must name an engineer of the problem",
-        )
-        count = add.get("count", 1)
-        require(
-            isinstance(count, int) and 1 <= count <= 100,
-            f"{where}.count",
-            "must be an integer from 1 to 100",
-        )
-        model = next(e for e in problem["engineers"] if e["id"] == add["like"])
-        for k in range(count):
+    additions = read_additions(
+        variant.get("add_engineers", []),
+        f"{path}.add_engineers",
+        engineers=ids,
+        team="the problem",
+        cities=CITIES,
+        cities_of="the generator's cities",
+        error=ProblemError,
+    )
+    taken = set(ids)
+    for i, add in enumerate(additions):
+        model = _model(problem["engineers"], add, f"{path}.add_engineers[{i}]")
+        for _ in range(add.count):
             clone = copy.deepcopy(model)
-            clone["id"] = f"{model['id']}+{k + 1}"
+            clone["id"] = _copy_id(model["id"], taken)
             clone["van_stock"] = {}
             out["engineers"].append(clone)
     require(out["engineers"], f"{path}.remove_engineers", "leaves no engineer")
@@ -85,6 +90,27 @@ def apply_variant(problem: dict[str, Any], variant: dict[str, Any], path: str) -
                 if own is None or datetime.fromisoformat(own) > due:
                     job["sla_deadline"] = due.isoformat()
     return out
+
+
+def _model(engineers: list[dict[str, Any]], add: Addition, where: str) -> dict[str, Any]:
+    """The engineer an entry copies: the one it names, or the one starting nearest its city."""
+    if add.like is not None:
+        return next(e for e in engineers if e["id"] == add.like)
+    city = CITIES[str(add.city)]
+    placed = [e for e in engineers if {"lat", "lon"} <= set(e.get("start") or {})]
+    require(bool(placed), f"{where}.city", "needs engineers whose start has a lat and lon")
+    return min(
+        placed, key=lambda e: km_between(e["start"]["lat"], e["start"]["lon"], city.lat, city.lon)
+    )
+
+
+def _copy_id(original: str, taken: set[str]) -> str:
+    """``E003+1``, ``E003+2``, ...: the first such id not yet taken (and now taken)."""
+    n = 1
+    while f"{original}+{n}" in taken:
+        n += 1
+    taken.add(f"{original}+{n}")
+    return f"{original}+{n}"
 
 
 def figures(plan: Plan) -> dict[str, Any]:

@@ -12,6 +12,8 @@ A file (YAML or JSON) looks like::
     variants:
       - name: two more in Suzhou
         add_engineers: [{city: Suzhou, count: 2}]
+      - name: two more like E003
+        add_engineers: [{like: E003, count: 2}]
       - name: emergencies within 2 h
         sla: {emergency: {gold: 120, silver: 120}}
 
@@ -28,11 +30,15 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pathcheck import PathError
+from scenarios.add_engineers import Addition, read_additions
 from scenarios.generator.catalogue import PRODUCT_LINES
 from scenarios.generator.cities import REGIONS
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 FAULT_LEVELS = ("emergency", "normal", "follow_up")
 TIERS = ("gold", "silver", "bronze")
@@ -288,24 +294,24 @@ def _check_settings(s: dict[str, Any], path: str) -> None:
         _require(_is_number(value) and value >= 0, f"{path}.costs.{key}", "must be a number >= 0")
 
 
+def study_additions(
+    value: Any, region: str, engineers: Collection[str] | None, path: str
+) -> list[Addition]:
+    """A variant's ``add_engineers``: cities of its region, ``like`` one of ``engineers``."""
+    return read_additions(
+        value,
+        f"{path}.add_engineers",
+        engineers=engineers,
+        team="the team",
+        cities={c.name for c in REGIONS[region].cities},
+        cities_of="the region's cities",
+        error=StudyError,
+    )
+
+
 def _check_operations(ops: dict[str, Any], settings: dict[str, Any], path: str) -> None:
-    region = REGIONS[settings["region"]]
-    cities = {c.name for c in region.cities}
-    for i, add in enumerate(ops.get("add_engineers", [])):
-        where = f"{path}.add_engineers[{i}]"
-        _require(isinstance(add, dict), where, "must be {city: NAME, count: N}")
-        _require(
-            add.get("city") in cities,
-            f"{where}.city",
-            f"must be one of the region's cities: {', '.join(sorted(cities))}",
-        )
-        _require(
-            _is_int(add.get("count", 1)) and 1 <= add.get("count", 1) <= 100,
-            f"{where}.count",
-            "must be an integer from 1 to 100",
-        )
-    if "add_engineers" in ops:
-        _require(isinstance(ops["add_engineers"], list), f"{path}.add_engineers", "must be a list")
+    if "add_engineers" in ops:  # the engineers ``like`` names are checked with the team
+        study_additions(ops["add_engineers"], settings["region"], None, path)
     if "remove_engineers" in ops:
         value = ops["remove_engineers"]
         _require(

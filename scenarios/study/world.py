@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from scenarios.generator.catalogue import PARTS, PRODUCT_LINES
-from scenarios.generator.cities import REGIONS, km_between
+from scenarios.generator.cities import REGIONS, City, km_between
 from scenarios.generator.day import generate_dispatch
-from scenarios.study.scenario_file import TIERS, StudyError
+from scenarios.study.scenario_file import TIERS, StudyError, study_additions
 
 #: Share of the daily jobs that are repairs (faults), the rest planned visits.
 REPAIR_SHARE = 0.57
@@ -126,7 +126,7 @@ def _depots_from(data: dict[str, Any]) -> list[DepotSpec]:
     ]
 
 
-def _engineers_from(data: dict[str, Any], cities: dict[str, Any]) -> list[EngineerSpec]:
+def _engineers_from(data: dict[str, Any], cities: dict[str, City]) -> list[EngineerSpec]:
     out = []
     for e in data["engineers"]:
         start, end = (
@@ -194,10 +194,16 @@ def build_world(
         raise StudyError(f"{path}.close_depots", "leaves no depot")
     cities = {c.name: c for c in region.cities}
     engineers = _engineers_from(team_data, cities)
+    team = {e.id: e for e in engineers}  # whom ``add_engineers`` may copy: the team as it was
     if "remove_engineers" in operations:
         engineers = engineers[: len(engineers) - int(operations["remove_engineers"])]
-    for add in operations.get("add_engineers", []):
-        engineers += _hire(rng, engineers, cities[add["city"]], int(add.get("count", 1)))
+    additions = study_additions(operations.get("add_engineers", []), settings["region"], team, path)
+    for add in additions:
+        if add.like is not None:
+            model = team[add.like]
+            engineers += _hire(rng, engineers, cities[model.city], add.count, [model])
+        else:
+            engineers += _hire(rng, engineers, cities[str(add.city)], add.count)
     if "train" in operations:
         _train(engineers, operations["train"])
     # sites: the baseline's pool, each with one product line and a contract tier
@@ -250,10 +256,15 @@ def van_target(e: EngineerSpec, policy: str) -> dict[str, int]:
 
 
 def _hire(
-    rng: np.random.Generator, crew: list[EngineerSpec], city: Any, count: int
+    rng: np.random.Generator,
+    crew: list[EngineerSpec],
+    city: City,
+    count: int,
+    models: list[EngineerSpec] | None = None,
 ) -> list[EngineerSpec]:
-    """New engineers living near ``city``, skilled like a colleague there (or the team's first)."""
-    like = [e for e in crew if e.city == city.name] or crew
+    """New engineers living near ``city``, skilled (shift, skills, tools) like ``models``, or
+    else like the colleagues living there (or the team's first): new ids, their own homes."""
+    like = models or [e for e in crew if e.city == city.name] or crew
     width = max(3, len(str(len(crew) + count)))
     taken = {e.id for e in crew}
     out = []
