@@ -221,9 +221,10 @@ def pillac_to_problem(
     }
 
 
-def bks(instance_name: str) -> float:
-    """Best-known total duration (``bks_duration_2013_report`` of ``bks/bks.csv``)."""
-    path = pillac_dir() / "bks" / "bks.csv"
+def bks(instance_name: str, table: Path | None = None) -> float:
+    """Best-known total duration (``bks_duration_2013_report`` of ``table``,
+    by default the shared ``bks/bks.csv``)."""
+    path = table or pillac_dir() / "bks" / "bks.csv"
     with path.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if row["instance"] == instance_name:
@@ -239,22 +240,22 @@ class BksRoute:
     stops: tuple[int, ...]
 
 
-def bks_routes(instance_name: str) -> list[BksRoute]:
-    """The best-known routes of ``bks/pillac-minwt.sol`` (non-empty ones only).
+def bks_routes(inst: PillacInstance, solutions: Path | None = None) -> list[BksRoute]:
+    """The best-known routes of ``inst`` in ``solutions``, by default the shared
+    ``bks/pillac-minwt.sol`` (non-empty routes only).
 
     A route string is ``k,...,125+k``: technician ``k``'s home, the requests,
     at most one ``150+k`` (the central depot, most often right after leaving
     home) and ``125+k`` (home again), for 25 technicians and 100 requests.
     """
-    path = pillac_dir() / "bks" / "pillac-minwt.sol"
-    key = f"{instance_name}-S="
+    path = solutions or pillac_dir() / "bks" / "pillac-minwt.sol"
+    key = f"{inst.name}-S="
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith(key):
             body = line[len(key) :].strip().strip("<>")
             break
     else:
-        raise KeyError(f"{path}: no routes for {instance_name}")
-    inst = read_pillac(instance_name)
+        raise KeyError(f"{path}: no routes for {inst.name}")
     crew, n_requests = len(inst.technicians), len(inst.requests)
     out = []
     for part in body.split("|"):

@@ -2,12 +2,17 @@
 
 The strongest check of the mapping: each published best-known route set, put
 into the contract as a plan, passes our validator and its objective (working
-minutes, leaving as late as feasible) equals the published duration.
+minutes, leaving as late as feasible) equals the published duration. Four
+instances and their best-known values and routes are kept in
+``tests/data/pillac``; the tests of the whole set of 56 read the shared folder
+and skip without it.
 """
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -24,17 +29,40 @@ from scenarios.instances.pillac import (
     bks,
     bks_routes,
     instance_names,
+    pillac_dir,
     pillac_to_problem,
     read_pillac,
     request_id,
     technician_id,
 )
 
+DATA = Path(__file__).resolve().parents[1] / "data" / "pillac"
+#: The instances kept with the tests, by their short names.
+LOCAL = ("C101", "C201", "R101", "RC101")
+TABLE, SOLUTIONS = DATA / "bks.csv", DATA / "pillac-minwt.sol"
+#: All 56 instances' names, as the best-known table lists them.
+ALL = [row["instance"] for row in csv.DictReader(TABLE.read_text(encoding="utf-8").splitlines())]
+needs_all = pytest.mark.skipif(
+    not (pillac_dir() / "crew25").is_dir() or not (pillac_dir() / "bks").is_dir(),
+    reason=f"the 56 Pillac instances are not in {pillac_dir()} "
+    "(FIELDPLAN_SHARED names the shared data folder)",
+)
 
+
+def _local(name: str) -> PillacInstance:
+    return read_pillac(DATA / f"{name}.txt")
+
+
+@needs_all
 def test_all_56_instances_are_present_and_read() -> None:
     names = instance_names()
-    assert len(names) == 56
-    inst = read_pillac("C101")
+    assert names == sorted(ALL) and len(names) == 56
+    for short in LOCAL:
+        assert read_pillac(short) == _local(short)  # the copies kept here are the shared ones
+
+
+def test_an_instance_is_read_row_by_row() -> None:
+    inst = _local("C101")
     assert inst.name == "C101.100_25-5-5-5"
     assert len(inst.technicians) == 25 and len(inst.requests) == 100
     assert (inst.depot.x, inst.depot.y, inst.depot.due) == (40, 50, 1236)
@@ -48,7 +76,8 @@ def test_all_56_instances_are_present_and_read() -> None:
 
 
 def test_contract_mapping_of_a_technician_a_request_and_the_depot() -> None:
-    data = pillac_to_problem(read_pillac("C101"))
+    inst = _local("C101")
+    data = pillac_to_problem(inst)
     engineer = data["engineers"][0]
     assert engineer["id"] == "T01"
     assert engineer["skills"] == {"s1": 1, "s3": 1, "s4": 1}
@@ -61,7 +90,6 @@ def test_contract_mapping_of_a_technician_a_request_and_the_depot() -> None:
     depot = data["depots"][0]
     assert depot["id"] == DEPOT_ID and depot["pickup_min"] == 0
     assert depot["tools"] == ["t0", "t1", "t2", "t3", "t4"]
-    inst = read_pillac("C101")
     for k in range(5):
         assert depot["stock"].get(f"p{k}", 0) == sum(r.parts[k] for r in inst.requests)
     assert data["objective"]["working_cost_per_min"] == 1
@@ -69,11 +97,11 @@ def test_contract_mapping_of_a_technician_a_request_and_the_depot() -> None:
     problem_from_json(data)  # valid contract
 
 
-def _bks_drafts(inst: PillacInstance, name: str) -> list[RouteDraft]:
+def _bks_drafts(inst: PillacInstance, solutions: Path | None = None) -> list[RouteDraft]:
     """Best-known routes as drafts; a depot visit picks up what the rest of the route lacks."""
     drafts = []
     by_id = {r.id: r for r in inst.requests}
-    for route in bks_routes(name):
+    for route in bks_routes(inst, solutions):
         tech = inst.technicians[route.technician - 1]
         carried = Counter({k: q for k, q in enumerate(tech.parts)})
         visits = []
@@ -95,19 +123,32 @@ def _bks_drafts(inst: PillacInstance, name: str) -> list[RouteDraft]:
     return drafts
 
 
-@pytest.mark.parametrize("name", instance_names())
-def test_best_known_routes_are_valid_and_cost_the_published_duration(name: str) -> None:
-    inst = read_pillac(name)
+def _assert_published(inst: PillacInstance, drafts: list[RouteDraft], best: float) -> None:
     problem = problem_from_json(pillac_to_problem(inst))
-    plan = evaluate(problem, _bks_drafts(inst, name), [])
+    plan = evaluate(problem, drafts, [])
     assert check(problem, plan) == []
     assert plan.kpis.assigned == 100
-    assert plan.kpis.cost["working"] == pytest.approx(bks(name), abs=0.01)
+    assert plan.kpis.cost["working"] == pytest.approx(best, abs=0.01)
+
+
+@pytest.mark.parametrize("short", LOCAL)
+def test_best_known_routes_kept_here_are_valid_and_cost_the_published_duration(
+    short: str,
+) -> None:
+    inst = _local(short)
+    _assert_published(inst, _bks_drafts(inst, SOLUTIONS), bks(inst.name, TABLE))
+
+
+@needs_all
+@pytest.mark.parametrize("name", ALL)
+def test_best_known_routes_are_valid_and_cost_the_published_duration(name: str) -> None:
+    inst = read_pillac(name)
+    _assert_published(inst, _bks_drafts(inst), bks(name))
 
 
 @pytest.mark.parametrize("name", ["C201", "RC101"])
 def test_solved_plans_are_valid_leave_late_and_detour_only_when_needed(name: str) -> None:
-    inst = read_pillac(name)
+    inst = _local(name)
     problem = problem_from_json(pillac_to_problem(inst))
     plan = solve(problem, SolveOptions(time_limit_s=4, seed=0))
     assert check(problem, plan) == []

@@ -1,9 +1,15 @@
-"""Solomon reader, contract conversion and best-known values."""
+"""Solomon reader, contract conversion and best-known values.
+
+C101 is kept in ``tests/data/solomon``; the best-known table (50 kB) and the
+whole set of 56 instances are read from the shared folder, and their tests
+skip without it.
+"""
 
 from __future__ import annotations
 
 import csv
 import math
+from pathlib import Path
 
 import pytest
 
@@ -18,15 +24,17 @@ from scenarios.instances.solomon import (
     solomon_to_problem,
 )
 
-pytestmark = pytest.mark.skipif(
+C101 = Path(__file__).resolve().parents[1] / "data" / "solomon" / "C101.txt"
+needs_shared = pytest.mark.skipif(
     not (solomon_dir() / "C101.txt").is_file() or not (solomon_dir() / "bks.csv").is_file(),
-    reason=f"Solomon benchmark files not found in {solomon_dir()} (set FIELDPLAN_SHARED)",
+    reason=f"the Solomon instances and best-known table are not in {solomon_dir()} "
+    "(FIELDPLAN_SHARED names the shared data folder)",
 )
 
 
 @pytest.fixture(scope="module")
 def c101() -> SolomonInstance:
-    return read_solomon(solomon_dir() / "C101.txt")
+    return read_solomon(C101)
 
 
 def test_c101_header(c101: SolomonInstance) -> None:
@@ -45,6 +53,7 @@ def test_c101_depot_and_first_customer(c101: SolomonInstance) -> None:
     assert c101.customer(1) == first
 
 
+@needs_shared
 def test_read_by_name(c101: SolomonInstance) -> None:
     assert read_solomon("C101") == c101
 
@@ -69,6 +78,7 @@ def test_problem_dict_validates(c101: SolomonInstance) -> None:
     assert all(e.capacity == 200 and e.max_overtime_min == 0 for e in problem.engineers)
 
 
+@needs_shared
 def test_bks_values() -> None:
     assert bks("C101") == 828.94
     with (solomon_dir() / "bks.csv").open(newline="") as fh:
@@ -82,6 +92,7 @@ def test_bks_values() -> None:
     assert bks("C101", "distance_trunc1_dimacs") == 827.3
 
 
+@needs_shared
 def test_bks_refuses_unknown_and_invalid() -> None:
     with pytest.raises(KeyError):
         bks("X999")
@@ -104,6 +115,7 @@ def test_route_distance_is_exact_double(c101: SolomonInstance) -> None:
     )
 
 
+@needs_shared
 def test_every_instance_reads() -> None:
     files = sorted(solomon_dir().glob("*.txt"))
     assert len(files) == 56
