@@ -1,10 +1,15 @@
 """Realistic data made from a seed: regions and their cities, days of field work, stock problems.
 
-``cities`` holds the real regions (and ``km_between``, the dispatch engine's
-haversine for two points); ``catalogue`` what is serviced (product lines, parts, tools) and how
-work is mixed (job kinds, durations, opening hours, shifts, SLA commitments);
-``places`` puts points on land around a city or out along its roads; ``day``
-makes a day of dispatch work from them, ``stock`` a spare-parts planning
-problem, ``roads`` moves a day's places onto an OSRM road map. Imports
-``dispatch`` and ``inventory``, and nothing else of ``scenarios``.
+- ``cities``: the real regions, their cities, roads and water, and
+  ``km_between`` (the dispatch engine's haversine, for two points);
+- ``catalogue``: what is serviced (product lines, parts, tools) and how work
+  is mixed (job kinds, durations, opening hours, shifts, SLA commitments);
+- ``places``: points on land around a city or out along its roads;
+- ``day``: a day of dispatch work, assembled from ``crew`` (engineers),
+  ``jobs`` and ``depots`` on the day's ``clock``;
+- ``stock``: a spare-parts planning problem;
+- ``roads``: a day's places moved onto an OSRM road map.
+
+Imports ``dispatch`` (the contract builders and travel) and nothing else of
+the project; no other part of ``scenarios``.
 """

@@ -291,8 +291,15 @@ ANDORRA = Region(
         City("ARI", "Arinsal", 42.5720, 1.4845, 0.0015, 0.25),
     ),
     corridors=(
-        ("ALV", "ESC"), ("ALV", "SJL"), ("ESC", "ENC"), ("ENC", "CAN"), ("CAN", "SOL"),
-        ("SOL", "PAS"), ("ALV", "LMA"), ("LMA", "ORD"), ("LMA", "ARI"),
+        ("ALV", "ESC"),
+        ("ALV", "SJL"),
+        ("ESC", "ENC"),
+        ("ENC", "CAN"),
+        ("CAN", "SOL"),
+        ("SOL", "PAS"),
+        ("ALV", "LMA"),
+        ("LMA", "ORD"),
+        ("LMA", "ARI"),
     ),
     speed_kmh=30.0,  # mountain roads
     margin_km=4.0,

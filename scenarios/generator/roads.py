@@ -56,7 +56,9 @@ def place_on_roads(problem: dict[str, Any], travel: OsrmTravel) -> dict[str, Any
     lons = np.array([t[1] for t in targets])
     moved = {}
     for k in np.flatnonzero(~joined):
-        nearest = good[np.argmin(haversine_km(lats[k : k + 1], lons[k : k + 1], lats[good], lons[good]))]
+        nearest = good[
+            np.argmin(haversine_km(lats[k : k + 1], lons[k : k + 1], lats[good], lons[good]))
+        ]
         moved[targets[k]] = targets[int(nearest)]
     for p in places:
         lat, lon = moved.get(snapped[(p["lat"], p["lon"])], snapped[(p["lat"], p["lon"])])

@@ -55,7 +55,11 @@ def generate_inventory(
     # demand per part per day over the whole territory: lognormal, a long slow tail
     total = rng.lognormal(mean=np.log(0.15), sigma=1.3, size=parts)
     cost = np.round(rng.lognormal(mean=np.log(400.0), sigma=1.4, size=parts), 2).clip(2.0, 80_000.0)
-    lead = rng.choice([7.0, 14.0, 21.0, 30.0, 45.0, 60.0, 90.0], size=parts, p=[0.1, 0.2, 0.2, 0.2, 0.15, 0.1, 0.05])
+    lead = rng.choice(
+        [7.0, 14.0, 21.0, 30.0, 45.0, 60.0, 90.0],
+        size=parts,
+        p=[0.1, 0.2, 0.2, 0.2, 0.15, 0.1, 0.05],
+    )
     lumpy = rng.random(parts) < lumpy_share
     vtm = np.where(lumpy, np.round(rng.uniform(1.2, 3.0, size=parts), 2), 1.0)
     repairable = rng.random(parts) < repairable_share
