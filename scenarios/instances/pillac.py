@@ -144,11 +144,6 @@ def request_id(number: int) -> str:
     return f"R{number:03d}"
 
 
-def request_number(job_id: str) -> int:
-    """Row id of a request from its contract id (``"R026"`` -> 26)."""
-    return int(job_id.lstrip("R"))
-
-
 def _named(prefix: str, values: frozenset[int]) -> list[str]:
     return [f"{prefix}{v}" for v in sorted(values)]
 

@@ -228,7 +228,3 @@ def bks(instance_name: str, convention: str = "distance_double") -> float:
         raise ValueError(f"{instance_name} {convention} is marked INVALID: {row['source']}")
     return float(row["distance"])
 
-
-def bks_vehicles(instance_name: str, convention: str = "distance_double") -> int:
-    """Vehicles used by the best-known solution of ``instance_name`` under ``convention``."""
-    return int(_bks_row(instance_name, convention)["vehicles"])
