@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from inventory.json_io import problem_from_json as stock_problem
-from inventory.planner import plan_stock
 from scenarios.generator.catalogue import PARTS
 from scenarios.study.world import PART_SHARE
 
@@ -30,6 +28,9 @@ CENTRAL = "central"
 
 def stock_plan(world: World) -> tuple[dict[str, dict[str, int]], float]:
     """Base-stock levels per place and part, and the investment they and the vans' targets make."""
+    from inventory import plan_stock  # with scipy: loaded when a study runs, not with the service
+    from inventory import problem_from_json as stock_problem
+
     w, s = world, world.settings
     demand: dict[str, dict[str, float]] = {d.id: defaultdict(float) for d in w.depots}
     for site, rates in zip(w.sites, w.fault_rates, strict=True):
