@@ -10,6 +10,6 @@
 - ``stock``: a spare-parts planning problem;
 - ``roads``: a day's places moved onto an OSRM road map.
 
-Imports ``dispatch`` (the contract builders and travel) and nothing else of
-the project; no other part of ``scenarios``.
+Imports ``dispatch`` (the contract builders, travel) and ``inventory`` (the
+stock problem's schema name); no other part of ``scenarios``.
 """

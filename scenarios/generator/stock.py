@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from inventory import PROBLEM_SCHEMA
 from scenarios.generator.cities import REGIONS, km_between
 
 # Trucks cover about this many km per day between depots.
@@ -94,7 +95,7 @@ def generate_inventory(
             )
         out_parts.append(part)
     return {
-        "schema": "fieldplan.inventory.problem/1",
+        "schema": PROBLEM_SCHEMA,
         "time_unit": "day",
         "central": {"id": f"{hub.name} central"},
         "regions": [{"id": d[0]} for d in depots],

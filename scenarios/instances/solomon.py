@@ -227,4 +227,3 @@ def bks(instance_name: str, convention: str = "distance_double") -> float:
     if "INVALID" in row.get("source", ""):
         raise ValueError(f"{instance_name} {convention} is marked INVALID: {row['source']}")
     return float(row["distance"])
-

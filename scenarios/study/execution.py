@@ -32,7 +32,7 @@ from dispatch.io.contract import (
     period,
 )
 from dispatch.io.problem_json import PROBLEM_SCHEMA, problem_from_json
-from dispatch.io.state_json import state_from_json
+from dispatch.io.state_json import STATE_SCHEMA, state_from_json
 from dispatch.model.entities import SolveOptions
 from dispatch.replanning.rest_of_day import replan
 from dispatch.solve import solve
@@ -236,7 +236,7 @@ class Execution:
                         "started": fmt(start),
                     }
         return {
-            "schema": "fieldplan.dispatch.state/1",
+            "schema": STATE_SCHEMA,
             "now": fmt(at),
             "jobs": jobs,
             "new_jobs": [

@@ -28,6 +28,7 @@ CENTRAL = "central"
 
 def stock_plan(world: World) -> tuple[dict[str, dict[str, int]], float]:
     """Base-stock levels per place and part, and the investment they and the vans' targets make."""
+    from inventory import PROBLEM_SCHEMA as STOCK_SCHEMA
     from inventory import plan_stock  # with scipy: loaded when a study runs, not with the service
     from inventory import problem_from_json as stock_problem
 
@@ -56,7 +57,7 @@ def stock_plan(world: World) -> tuple[dict[str, dict[str, int]], float]:
             }
         )
     problem = {
-        "schema": "fieldplan.inventory.problem/1",
+        "schema": STOCK_SCHEMA,
         "time_unit": "day",
         "central": {"id": CENTRAL},
         "regions": [{"id": d.id} for d in w.depots],
