@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from api.calendar import day_bounds, local
 from api.errors import ApiError
 from api.job_lifecycle import OPEN
 from api.models import Assignment, Depot, Engineer, Job, Region, Site, Stock, TicketStatus
+from api.region_clock import day_bounds, local
 from dispatch.io.contract import (
     break_dict,
     default_objective,

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from api.calendar import working_calendar
 from api.errors import ApiError, not_found
 from api.models import Assignment, Contract, Job, JobEvent, Region, Site, TicketStatus
 from api.paging import filtered, page
+from api.region_clock import working_calendar
 from dispatch.model.entities import JobKind
 from dispatch.model.sla import Commitment, Coverage, deadlines
 

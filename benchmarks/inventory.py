@@ -22,7 +22,7 @@ from inventory.network import network_of
 from inventory.pipeline import expected_backorders
 from inventory.planner import plan_stock
 from inventory.simulate import simulate
-from scenarios.generator.stock import generate_inventory
+from scenarios.generator.stock_problem import generate_inventory
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -62,7 +62,7 @@ def speed(parts: int, regions: int, target: float) -> list[str]:
         f"| {result['wall']:.1f} | {result['peak']:.0f} | {100 * result['fill']:.3f} % | "
         f"{result['investment']:,.0f} | {result['points'] - 1:,} | {result['walked'] - 1:,} |",
         "",
-        "Goal: <= 30 s and <= 2 GiB. Problem: `scenarios.generator.stock.generate_inventory(seed=1)`, "
+        "Goal: <= 30 s and <= 2 GiB. Problem: `scenarios.generator.stock_problem.generate_inventory(seed=1)`, "
         "vari-metric (35 % of parts with negative-binomial demand, 20 % repairable).",
     ]
 

@@ -207,7 +207,7 @@ def _replenish(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from scenarios.generator.stock import generate_inventory
+    from scenarios.generator.stock_problem import generate_inventory
 
     try:
         data = generate_inventory(args.parts, args.regions, args.seed, args.region, args.fill_rate)

@@ -40,7 +40,8 @@ class Scenarios(MethodView):
         """Start a what-if study of a region's day: the baseline and each variant planned and compared.
 
         Variants change the day: ``remove_engineers`` (ids), ``add_engineers``
-        (``[{"like": id, "count": n}]``), ``emergency_response_min``.
+        (``[{"count": n, "like": id}]`` or ``[{"count": n, "city": name}]``),
+        ``emergency_response_min``.
         """
         return accepted(start_day_whatif(session(), executor(), current_user().id, data))
 

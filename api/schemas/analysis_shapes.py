@@ -15,7 +15,12 @@ class ScenarioRequestSchema(Schema):
         required=True,
         validate=validate.Length(1, 10),
         metadata={
-            "description": "changes to the day: remove_engineers, add_engineers, emergency_response_min"
+            "description": (
+                "changes to the day: remove_engineers (ids); add_engineers, each "
+                "{count, like: ENGINEER_ID} (copies of that engineer, with an empty van) or "
+                "{count, city: CITY} (copies of the engineer starting nearest that city); "
+                "emergency_response_min"
+            )
         },
     )
 

@@ -1,4 +1,4 @@
-"""The schema-versioned JSON form of a dispatch problem and plan (contracts/dispatch.md).
+"""The schema-versioned JSON form of a dispatch problem (docs/contracts.md), both ways.
 
 Reading validates as it goes: every refusal is a :class:`ProblemError` naming
 the JSON path and the rule, never a traceback.

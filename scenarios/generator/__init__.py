@@ -7,7 +7,7 @@
 - ``places``: points on land around a city or out along its roads;
 - ``day``: a day of dispatch work, assembled from ``crew`` (engineers),
   ``jobs`` and ``depots`` on the day's ``clock``;
-- ``stock``: a spare-parts planning problem;
+- ``stock_problem``: a spare-parts planning problem;
 - ``roads``: a day's places moved onto an OSRM road map.
 
 Imports ``dispatch`` (the contract builders, travel) and ``inventory`` (the

@@ -10,7 +10,7 @@ from api import create_app
 from api.models import Run
 from api.runs.executor import ThreadExecutor
 from api.runs.worker import INTERRUPTED, recover
-from scenarios.generator.stock import generate_inventory
+from scenarios.generator.stock_problem import generate_inventory
 from tests.api.conftest import MONDAY, World, job_body
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dispatch.io.contract import default_objective
 from dispatch.io.problem_json import problem_from_json
 from dispatch.model.entities import SolveOptions
 from dispatch.model.problem import Problem
@@ -70,13 +71,7 @@ def problem_dict(
     depots: list[dict[str, Any]] | None = None,
     **objective: Any,
 ) -> dict[str, Any]:
-    weights: dict[str, Any] = {
-        "unassigned_penalty": {"1": 100000, "2": 20000, "3": 5000},
-        "late_penalty_per_min": {"1": 1000, "2": 100, "3": 10},
-        "overtime_cost_per_min": 5,
-        "travel_cost_per_km": 1,
-        "working_cost_per_min": 0,
-    }
+    weights = default_objective()
     weights.update(objective)
     return {
         "schema": "fieldplan.dispatch.problem/1",
