@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The least search time an engine is given, when a fallback finds the limit spent:
+#: enough for a constructed plan, which is always returned.
+MIN_SEARCH_S = 0.05
+
 
 class SolverDefect(RuntimeError):
     """The engine returned routes that break a rule: a bug, never the user's input."""
@@ -76,6 +80,9 @@ def solve(
             log.warning("pyvrp found no feasible plan; solving with ortools")
             engine, result = Engine.ORTOOLS, None
     if result is None:
+        # A fallback shares what is left of the limit; it never starts a new one.
+        left = search.time_limit_s - (time.monotonic() - began)
+        search = replace(search, time_limit_s=max(left, MIN_SEARCH_S))
         result = run_portfolio(problem, search, Engine.ORTOOLS, progress)
     info = SolverInfo(
         engine=engine.value,

@@ -235,8 +235,10 @@ def _search(
     for v in kept_engineers:
         builder.routes[v].cost = 0.0  # not searched
     builder.follow(orders)
+    # New emergencies may take the place of the last jobs of a full day, as "who" offers.
     builder.insert_all(
-        sorted((j for j in layout.jobs if j not in builder.where), key=builder.urgency)
+        sorted((j for j in layout.jobs if j not in builder.where), key=builder.urgency),
+        displace=True,
     )
     deadline = began + SEARCH_SHARE * time_limit_s
     steps = (

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from dispatch.model.draft import RouteDraft, Visit
 from dispatch.model.reasons import StopType
 from dispatch.model.units import TIME_EPS
+from dispatch.search.neighbours import nearest_jobs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,11 +32,19 @@ if TYPE_CHECKING:
     from dispatch.model.problem import Problem
     from dispatch.search.layout import Layout
 
-#: How many of the nearest qualified engineers a job is offered to.
+#: How many of the nearest qualified engineers with work already a job is offered to.
 NEAREST = 12
+#: How many of the nearest kinds of idle engineer it is offered to as well (engineers
+#: alike in start, shift, skills and van are one kind while their day is empty).
+NEAREST_IDLE = 4
 #: Served jobs nearest to a job whose engineers are offered it too: a route that
 #: passes by is a better host than a home nearby.
 PASSING = 8
+#: The most jobs at the end of a day an urgent job may displace (see ``insert_all``).
+DISPLACE_AT_MOST = 3
+#: Nearest jobs remembered per job: insertion offers their routes, and the routes
+#: ruined in a step of the search pass near its centre.
+NEIGHBOURS = 40
 
 
 @dataclass(slots=True)
@@ -58,6 +67,17 @@ class _Route:
         """Forget what was derived from the jobs: they changed."""
         self.timelines = {}
         self.usage = None
+
+
+@dataclass(slots=True)
+class _Undo:
+    """What a trial changed, as it was before: routes, depot stock and who serves a job."""
+
+    routes: dict[int, tuple[list[int], int | None, dict[str, int], set[str], int, float]] = field(
+        default_factory=dict
+    )
+    stock: dict[int, dict[str, int]] = field(default_factory=dict)
+    where: dict[int, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +128,20 @@ class Builder:
             for e in problem.engineers
         ]
         self.allowed_sets = {j: frozenset(v) for j, v in layout.allowed.items()}
+        #: Engineers alike in every respect an empty route depends on share a class:
+        #: when empty, one of them stands for all (many vans leaving one office).
+        self.alike = _alike_classes(problem)
+        self._distance_order: dict[int, list[int]] = {}
+        #: While a trial runs (see :meth:`trial`), the state before each change.
+        self._undo: _Undo | None = None
         #: Re-planning: job -> (engineer, start) promised by the published plan, and
         #: what breaking a promise costs (another engineer, or a start moved by
         #: more than the tolerance, or dropping the job).
         self.promised: dict[int, tuple[int, float]] = {}
         self.change_penalty = 0.0
         self.tolerance_min = 0.0
-        #: job -> the other servable jobs, nearest first (set by set_neighbours)
-        self.neighbours: dict[int, list[int]] = {}
+        #: job -> the other servable jobs nearest in space and time, nearest first
+        self.neighbours = nearest_jobs(problem, layout.jobs, NEIGHBOURS)
         #: Ruin and recreate: a candidate position is passed over when this answers
         #: True (a "blink"), so that repeated insertions do not always make the
         #: same greedy choice; None while constructing.
@@ -128,6 +154,55 @@ class Builder:
         self.promised = dict(promised)
         self.change_penalty = penalty
         self.tolerance_min = tolerance_min
+
+    # ------------------------------------------------------------- trials --
+    def trial(self) -> None:
+        """Start remembering changes, so that :meth:`undo` can take them back."""
+        self._undo = _Undo()
+
+    def keep(self) -> None:
+        """End the trial, keeping its changes."""
+        self._undo = None
+
+    def undo(self) -> None:
+        """Take back every change since :meth:`trial` (only what changed is touched)."""
+        undo, self._undo = self._undo, None
+        assert undo is not None, "undo() without trial()"
+        for v, (jobs, depot, pickup, borrow, load, cost) in undo.routes.items():
+            route = self.routes[v]
+            route.jobs, route.depot, route.pickup, route.borrow = jobs, depot, pickup, borrow
+            route.load, route.cost = load, cost
+            route.changed()
+        for d, stock in undo.stock.items():
+            self.stock[d] = stock
+        for job, v in undo.where.items():
+            if v is None:
+                self.where.pop(job, None)
+            else:
+                self.where[job] = v
+
+    def _remember(self, route: _Route, *jobs: int) -> None:
+        """Save ``route`` and where ``jobs`` are, before the first change in a trial."""
+        undo = self._undo
+        if undo is None:
+            return
+        if route.v not in undo.routes:
+            undo.routes[route.v] = (
+                list(route.jobs),
+                route.depot,
+                dict(route.pickup),
+                set(route.borrow),
+                route.load,
+                route.cost,
+            )
+        for job in jobs:
+            if job not in undo.where:
+                undo.where[job] = self.where.get(job)
+
+    def _remember_stock(self, depot: int | None) -> None:
+        undo = self._undo
+        if undo is not None and depot is not None and depot not in undo.stock:
+            undo.stock[depot] = dict(self.stock[depot])
 
     def count_idle_routes(self) -> None:
         """Cost every engineer's way from start to end even without a job.
@@ -157,10 +232,6 @@ class Builder:
                         continue
                     self._place(job, route, len(route.jobs), depot, pickup, borrow, timing.cost)
                     break
-
-    def set_neighbours(self, neighbours: dict[int, list[int]]) -> None:
-        """Nearest jobs of each job, so insertion also tries the routes passing nearby."""
-        self.neighbours = neighbours
 
     # ------------------------------------------------------------- timing --
     def time_route(self, v: int, depot: int | None, jobs: list[int]) -> _Timing | None:
@@ -367,11 +438,30 @@ class Builder:
         self, job: int
     ) -> tuple[float, _Route, int, int | None, dict[str, int], set[str]] | None:
         """Cheapest feasible (cost increase, route, position, depot, pickup, borrow)."""
-        net = self.problem.network
-        site = net.job_site[job]
-        engineers = sorted(
-            self.layout.allowed[job], key=lambda v: (self.minutes[net.engineer_start[v]][site], v)
-        )[:NEAREST]
+        engineers = []
+        busy = 0
+        idle_classes: set[int] = set()
+        promised = self.promised.get(job)
+        for v in self._by_distance(job):
+            if self.routes[v].jobs:
+                if busy == NEAREST:
+                    continue
+                busy += 1
+            else:
+                # An empty route costs what any empty route of its class costs; the
+                # nearest idle classes are offered whatever the busy routes are.
+                if self.alike[v] in idle_classes or len(idle_classes) == NEAREST_IDLE:
+                    continue
+                idle_classes.add(self.alike[v])
+            engineers.append(v)
+            if busy == NEAREST and len(idle_classes) == NEAREST_IDLE:
+                break
+        if (
+            promised is not None
+            and promised[0] not in engineers
+            and promised[0] in self.allowed_sets[job]
+        ):
+            engineers.append(promised[0])
         if self.neighbours:
             allowed, offered = self.allowed_sets[job], set(engineers)
             for other in self.neighbours.get(job, ())[:PASSING]:
@@ -385,6 +475,17 @@ class Builder:
             if found is not None and (best is None or found[0] < best[0] - 1e-9):
                 best = found
         return best
+
+    def _by_distance(self, job: int) -> list[int]:
+        """The engineers allowed ``job``, nearest start first (worked out once per job)."""
+        order = self._distance_order.get(job)
+        if order is None:
+            net = self.problem.network
+            site = net.job_site[job]
+            starts = net.engineer_start
+            order = sorted(self.layout.allowed[job], key=lambda v: (self.minutes[starts[v]][site], v))
+            self._distance_order[job] = order
+        return order
 
     def insertion_into(
         self, v: int, job: int
@@ -482,17 +583,58 @@ class Builder:
         deadline = j.sla_deadline if j.sla_deadline is not None else math.inf
         return (j.priority, deadline, j.windows[-1].end, job)
 
-    def insert_all(self, jobs: list[int]) -> None:
-        """Insert each job, in the order given, where it adds least, if that beats leaving it out."""
+    def insert_all(self, jobs: list[int], displace: bool = False) -> None:
+        """Insert each job, in the order given, where it adds least, if that beats leaving it out.
+
+        With ``displace``, a job more urgent than the least urgent kind that fits
+        nowhere may take the place of the last jobs of a qualified engineer's day
+        (as "who should go?" proposes), when that costs less than leaving it out;
+        the jobs given up then go wherever they still fit.
+        """
         problem = self.problem
-        for job in jobs:
+        least_urgent = max((j.priority for j in problem.jobs), default=0) if displace else 0
+        queue = list(jobs)
+        while queue:
+            job = queue.pop(0)
+            penalty = problem.objective.unassigned(problem.jobs[job].priority)
             found = self.best_insertion(job)
-            if found is None:
+            if found is not None and found[0] < penalty:
+                delta, route, position, depot, pickup, borrow = found
+                self._place(job, route, position, depot, pickup, borrow, route.cost + delta)
+            elif displace and found is None and problem.jobs[job].priority < least_urgent:
+                queue = self._displace(job, penalty) + queue
+
+    def _displace(self, job: int, penalty: float) -> list[int]:
+        """Put ``job`` in place of the last jobs of the day where that pays most; the
+        jobs given up (to insert again), or none if no day gains by it."""
+        best = None
+        for v in self._by_distance(job)[:NEAREST]:
+            if not self.routes[v].jobs:
                 continue
-            delta, route, position, depot, pickup, borrow = found
-            if delta >= problem.objective.unassigned(problem.jobs[job].priority):
-                continue
-            self._place(job, route, position, depot, pickup, borrow, route.cost + delta)
+            found = self.insertion_dropping(v, job, DISPLACE_AT_MOST)
+            if found is not None and found[0] < penalty and (best is None or found[0] < best[1][0]):
+                best = (v, found)
+        if best is None:
+            return []
+        v, (delta, order, depot, pickup, borrow, given_up) = best
+        route = self.routes[v]
+        self._remember(route, job, *given_up)
+        cost = route.cost + delta - sum(
+            self.problem.objective.unassigned(self.problem.jobs[g].priority)
+            + (self.change_penalty if g in self.promised else 0.0)
+            for g in given_up
+        )
+        for g in given_up:
+            del self.where[g]
+            route.load -= self.problem.jobs[g].demand
+        route.jobs = [j for j in route.jobs if j not in given_up]
+        self._set_supply(route, depot, pickup, borrow)
+        route.jobs = list(order)
+        route.changed()
+        route.load += self.problem.jobs[job].demand
+        route.cost = cost
+        self.where[job] = v
+        return list(given_up)
 
     def _place(
         self,
@@ -505,6 +647,7 @@ class Builder:
         cost: float,
     ) -> None:
         """Put ``job`` into ``route`` at ``position`` with that supply; the route then costs ``cost``."""
+        self._remember(route, job)
         self._set_supply(route, depot, pickup, borrow)
         route.jobs.insert(position, job)
         route.changed()
@@ -516,6 +659,9 @@ class Builder:
         self, route: _Route, depot: int | None, pickup: dict[str, int], borrow: set[str]
     ) -> None:
         """Give the route's depot stock back, then draw the new pickup."""
+        self._remember(route)
+        self._remember_stock(route.depot)
+        self._remember_stock(depot)
         if route.depot is not None:
             for part, units in route.pickup.items():
                 self.stock[route.depot][part] += units
@@ -543,6 +689,7 @@ class Builder:
         timing = self.time_route(route.v, depot, jobs)
         if timing is None:
             return False
+        self._remember(route, job)
         self._set_supply(route, depot, pickup, borrow)
         route.jobs = jobs
         route.changed()
@@ -563,7 +710,7 @@ class Builder:
         return left_out + dropped + sum(r.cost for r in self.routes)
 
     def build(self) -> list[RouteDraft]:
-        self.insert_all(sorted(self.layout.jobs, key=self.urgency))
+        self.insert_all(sorted(self.layout.jobs, key=self.urgency), displace=True)
         return self.drafts()
 
     def drafts(self) -> list[RouteDraft]:
@@ -589,6 +736,10 @@ class Builder:
                 + (self.change_penalty if g in self.promised else 0.0)
                 for g in given_up
             )
+            capacity = problem.engineers[v].capacity
+            load = sum(problem.jobs[k].demand for k in kept) + problem.jobs[job].demand
+            if capacity and load > capacity:
+                continue
             shorter = _Route(v, list(kept))
             for depot, pickup, borrow in self._supply(shorter, job):
                 for position in range(len(kept) + 1):
@@ -637,6 +788,28 @@ class Builder:
             if position < len(located):
                 visits.append(located[position])
         return RouteDraft(problem.engineers[route.v].id, tuple(visits))
+
+
+def _alike_classes(problem: Problem) -> list[int]:
+    """Per engineer, a class number shared by the engineers an empty route cannot tell apart."""
+    net = problem.network
+    classes: dict[tuple[object, ...], int] = {}
+    out = []
+    for v, e in enumerate(problem.engineers):
+        key = (
+            net.engineer_start[v],
+            net.engineer_end[v],
+            e.shift.start,
+            e.shift.end,
+            e.max_overtime_min,
+            tuple((b.earliest, b.latest, b.duration_min) for b in e.breaks),
+            tuple(sorted(e.skills.items())),
+            tuple(sorted(e.van_stock.items())),
+            tuple(sorted(e.tools)),
+            e.capacity,
+        )
+        out.append(classes.setdefault(key, len(classes)))
+    return out
 
 
 def construct(problem: Problem, layout: Layout) -> list[RouteDraft]:

@@ -23,8 +23,6 @@ import numpy as np
 if TYPE_CHECKING:
     from dispatch.search.construct import Builder
 
-#: Nearest jobs remembered per job: the routes ruined in a step pass near the centre.
-NEIGHBOURS = 40
 #: The acceptance threshold at the start, in average route cost per served job.
 #: (Measured on Pillac's R2 and RC2 days and generated field days: 1 beats 2.)
 THRESHOLD_JOBS = 1.0
@@ -85,13 +83,7 @@ def improve(
     if len(jobs) < 2:
         return 0
     rng = np.random.default_rng(seed)
-    net = builder.problem.network
-    sites = np.array([net.job_site[j] for j in jobs], dtype=np.intp)
-    travel = net.travel.minutes[np.ix_(sites, sites)].copy()
-    np.fill_diagonal(travel, np.inf)  # a job is not its own neighbour, even beside a twin
-    near = np.argsort(travel, axis=1, kind="stable")[:, : min(NEIGHBOURS, len(jobs) - 1)]
-    neighbours = {jobs[i]: [jobs[k] for k in row] for i, row in enumerate(near.tolist())}
-    builder.set_neighbours(neighbours)
+    neighbours = builder.neighbours
     current = best = builder.objective()
     best_state = _snapshot(builder)
     # Threshold accepting (Dueck & Scheuer 1990): a step may cost up to a threshold
@@ -110,7 +102,7 @@ def improve(
         if not served:
             break
         centre = served[int(rng.integers(len(served)))]
-        saved = _snapshot(builder)
+        builder.trial()
         removed = _remove_strings(builder, rng, centre, neighbours[centre])
         # Unserved jobs near the centre get a chance at the room just made.
         taken = set(removed)
@@ -125,11 +117,12 @@ def improve(
             progress = (time.monotonic() - began) / span
         threshold = threshold0 * max(0.0, 1.0 - progress)
         if candidate <= current + threshold + 1e-9:
+            builder.keep()
             current = candidate
             if candidate < best - 1e-9:
                 best, best_state = candidate, _snapshot(builder)
         else:
-            _restore(builder, saved)
+            builder.undo()
     _restore(builder, best_state)
     builder.blink = None
     return steps

@@ -95,15 +95,17 @@ def solve_routes(
             tw_late=late,
         )
         members.append(vehicles)
-    cost = np.rint(net.travel.km * problem.objective.travel_cost_per_km * scale.money).astype(
-        np.int64
-    )
+    # Money in the same resolution as time (a tick's worth): PyVRP weighs time warp
+    # and load excess against distance with bounded penalties, which fail to find a
+    # feasible plan when distances are a hundred times finer than durations.
+    money = scale.per_min
+    cost = np.rint(net.travel.km * problem.objective.travel_cost_per_km * money).astype(np.int64)
     # A penalty a thousand times the dearest round trip always beats travel: such a job
     # is required, which is the mode PyVRP searches best in; cheaper ones carry a prize.
     must_serve = 2000 * int(cost.max(initial=0)) + 1
     for j, job in enumerate(problem.jobs):
         window = job.windows[0]
-        prize = scale.cost(problem.objective.unassigned(job.priority))
+        prize = round(problem.objective.unassigned(job.priority) * money)
         model.add_client(
             locations[net.job_site[j]],
             delivery=[job.demand] if uses_load else [],
@@ -119,7 +121,8 @@ def solve_routes(
     for a, frm in enumerate(locations):
         for b, to in enumerate(locations):
             model.add_edge(frm, to, distance=cost_rows[a][b], duration=duration_rows[a][b])
-    stop: Any = MaxRuntime(options.time_limit_s)
+    # the limit covers building the model too
+    stop: Any = MaxRuntime(max(options.time_limit_s - (time.monotonic() - began), 0.05))
     if options.solution_limit is not None:
         stop = MultipleCriteria([MaxIterations(options.solution_limit), stop])
     result = model.solve(stop, seed=options.seed, display=False, collect_stats=False)
@@ -134,7 +137,7 @@ def solve_routes(
         drafts.append(RouteDraft(problem.engineers[v].id, visits))
     wall = time.monotonic() - began
     if progress is not None:
-        progress(wall, result.cost() / scale.money if math.isfinite(result.cost()) else math.inf, 1)
+        progress(wall, result.cost() / money if math.isfinite(result.cost()) else math.inf, 1)
     return EngineResult(
         drafts=tuple(drafts),
         status="success" if result.is_feasible() else "infeasible",

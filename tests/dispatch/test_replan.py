@@ -10,7 +10,7 @@ import pytest
 from dispatch.errors import ProblemError
 from dispatch.evaluate.check import check
 from dispatch.evaluate.timing import evaluate
-from dispatch.io.problem_json import problem_from_json
+from dispatch.io.problem_json import problem_from_json, problem_to_json
 from dispatch.io.state_json import STATE_SCHEMA, state_from_json
 from dispatch.model.draft import RouteDraft, Visit
 from dispatch.model.entities import SolveOptions
@@ -191,6 +191,63 @@ def test_who_on_a_full_day_names_the_job_that_would_have_to_go() -> None:
     assert choice.cost == pytest.approx(20_000 + 2_000 - 60)
 
 
+def _full_day_with_a_new_emergency():
+    # E1 alone is qualified for X; a full day (A, B) with no room for X, whose SLA is 10:00.
+    data = problem_dict(
+        [
+            engineer("E1", 0, shift={"start": at("08:00"), "end": at("12:00")}, skills={"lift": 1}),
+            engineer("E2", 500, shift={"start": at("08:00"), "end": at("09:00")}),
+        ],
+        [job("A", 30), job("B", 60)],
+    )
+    problem = problem_from_json(data)
+    drafts = [RouteDraft("E1", (Visit(StopType.JOB, "A"), Visit(StopType.JOB, "B")))]
+    plan = evaluate(problem, drafts, [])
+    assert check(problem, plan) == []
+    new = job("X", 10, priority=1, sla_deadline=at("10:00"), skills={"lift": 1})
+    return problem, plan, new
+
+
+def test_replan_gives_up_what_who_gives_up_for_an_emergency_in_a_full_day() -> None:
+    problem, plan, new = _full_day_with_a_new_emergency()
+    (choice,) = who(problem, plan, new)
+    assert choice.displaced == ("B",) and choice.cost < 100_000  # X's unassigned penalty
+    state = _state(problem, now=at("08:00"), new_jobs=[new])
+    # one improvement step at most: the emergency must get in before the search
+    result = replan(problem, plan, state, SolveOptions(time_limit_s=5, solution_limit=1))
+    assert check(result.problem, result.plan) == []
+    served = {o.id: o for o in result.plan.jobs}
+    assert served["X"].engineer == "E1" and served["X"].sla_met
+    assert served["X"].start == minutes("09:50")  # after A, as who proposed
+    kinds = {c.job: c.kind for c in result.changes}
+    assert kinds == {"X": ChangeKind.INSERTED, "B": ChangeKind.UNASSIGNED}
+
+
+def test_insertion_displaces_only_when_asked_and_only_for_a_more_urgent_job() -> None:
+    from dispatch.search.construct import Builder
+    from dispatch.search.layout import plan_layout
+
+    problem, plan, new = _full_day_with_a_new_emergency()
+    data = problem_to_json(problem)
+    data["jobs"].append(new)
+    day = problem_from_json(data)
+    a, b, x = (day.job_index[j] for j in ("A", "B", "X"))
+    for displace in (False, True):
+        builder = Builder(day, plan_layout(day))
+        builder.insert_all([a, b], displace=displace)
+        last = builder.routes[0].jobs[-1]
+        builder.insert_all([x], displace=displace)
+        # X takes the place of the day's last job only when displacing is asked for
+        assert set(builder.where) == ({a, b, x} - {last} if displace else {a, b})
+    # a job as little urgent as any other never displaces one
+    data["jobs"][-1] = {**new, "priority": 2}
+    same = problem_from_json(data)
+    builder = Builder(same, plan_layout(same))
+    builder.insert_all([a, b], displace=True)
+    builder.insert_all([same.job_index["X"]], displace=True)
+    assert set(builder.where) == {a, b}
+
+
 def test_replan_and_who_commands_write_and_print(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     from dispatch.io.plan_json import plan_to_json
     from fieldplan.cli import main
@@ -278,7 +335,7 @@ def test_a_break_due_while_on_the_road_is_not_kept_twice() -> None:
 
     from dispatch.evaluate.check import check
     from dispatch.io.plan_json import plan_from_json
-    from dispatch.io.problem_json import problem_from_json
+    from dispatch.io.problem_json import problem_from_json, problem_to_json
     from dispatch.io.state_json import state_from_json
     from dispatch.replanning.rest_of_day import replan
 
