@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,6 +57,7 @@ def solve_routes(
 ) -> EngineResult:
     """Run PyVRP on a problem that :func:`fits`; returns drafts like the OR-Tools engine."""
     from pyvrp import Model
+    from pyvrp.exceptions import PenaltyBoundWarning
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
     began = time.monotonic()
@@ -125,7 +127,11 @@ def solve_routes(
     stop: Any = MaxRuntime(max(options.time_limit_s - (time.monotonic() - began), 0.05))
     if options.solution_limit is not None:
         stop = MultipleCriteria([MaxIterations(options.solution_limit), stop])
-    result = model.solve(stop, seed=options.seed, display=False, collect_stats=False)
+    with warnings.catch_warnings():
+        # PyVRP warns when its penalties reach their bound on a problem it cannot make
+        # feasible; the caller learns it from the result and falls back to OR-Tools.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = model.solve(stop, seed=options.seed, display=False, collect_stats=False)
     clients = model.clients
     free = [list(vs) for vs in members]
     drafts = []

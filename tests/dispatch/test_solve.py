@@ -15,7 +15,7 @@ from dispatch.model.entities import Engine, SolveOptions
 from dispatch.solve import choose_engine, solve
 from scenarios.generator.day import generate_dispatch
 from scenarios.instances.solomon import read_solomon, solomon_to_problem
-from tests.dispatch.builders import build, engineer, job
+from tests.dispatch.builders import at, build, engineer, job
 
 
 def _without_timing(data: dict) -> dict:
@@ -100,3 +100,22 @@ def test_invalid_search_result_falls_back_to_the_checked_starting_plan(monkeypat
     plan = solve(problem, SolveOptions(time_limit_s=1, engine=Engine.ORTOOLS))
     assert [(r.engineer, r.job_ids) for r in plan.routes] == [("EXPERT", ["J1"])]
     assert plan.solver is not None and plan.solver.status == "fallback"
+
+
+def test_a_fallback_shares_the_time_limit_instead_of_starting_a_new_one() -> None:
+    # PyVRP must serve J2 (its penalty dwarfs any route) but nobody reaches it in its
+    # window, so PyVRP finds no feasible plan and OR-Tools takes over in the time left.
+    import time
+
+    problem = build(
+        [engineer("E1", 0)],
+        [job("J1", 10), job("J2", 900, windows=[{"start": at("08:00"), "end": at("08:30")}])],
+        unassigned_penalty={"2": 1e9},
+    )
+    assert choose_engine(problem, Engine.AUTO) is Engine.PYVRP
+    began = time.perf_counter()
+    plan = solve(problem, SolveOptions(time_limit_s=2.0, engine=Engine.AUTO))
+    wall = time.perf_counter() - began
+    assert plan.solver is not None and plan.solver.engine == "ortools"
+    assert [u.id for u in plan.unassigned] == ["J2"] and check(problem, plan) == []
+    assert wall < 2.0 * 1.1  # a second full limit for the fallback would take 4 s
