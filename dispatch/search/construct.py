@@ -175,11 +175,11 @@ class Builder:
             route.changed()
         for d, stock in undo.stock.items():
             self.stock[d] = stock
-        for job, v in undo.where.items():
-            if v is None:
+        for job, was in undo.where.items():
+            if was is None:
                 self.where.pop(job, None)
             else:
-                self.where[job] = v
+                self.where[job] = was
 
     def _remember(self, route: _Route, *jobs: int) -> None:
         """Save ``route`` and where ``jobs`` are, before the first change in a trial."""
@@ -465,10 +465,10 @@ class Builder:
         if self.neighbours:
             allowed, offered = self.allowed_sets[job], set(engineers)
             for other in self.neighbours.get(job, ())[:PASSING]:
-                v = self.where.get(other)
-                if v is not None and v in allowed and v not in offered:
-                    engineers.append(v)
-                    offered.add(v)
+                host = self.where.get(other)
+                if host is not None and host in allowed and host not in offered:
+                    engineers.append(host)
+                    offered.add(host)
         best = None
         for v in engineers:
             found = self.insertion_into(v, job)

@@ -227,7 +227,7 @@ def test_insertion_displaces_only_when_asked_and_only_for_a_more_urgent_job() ->
     from dispatch.search.construct import Builder
     from dispatch.search.layout import plan_layout
 
-    problem, plan, new = _full_day_with_a_new_emergency()
+    problem, _plan, new = _full_day_with_a_new_emergency()
     data = problem_to_json(problem)
     data["jobs"].append(new)
     day = problem_from_json(data)
@@ -335,7 +335,7 @@ def test_a_break_due_while_on_the_road_is_not_kept_twice() -> None:
 
     from dispatch.evaluate.check import check
     from dispatch.io.plan_json import plan_from_json
-    from dispatch.io.problem_json import problem_from_json, problem_to_json
+    from dispatch.io.problem_json import problem_from_json
     from dispatch.io.state_json import state_from_json
     from dispatch.replanning.rest_of_day import replan
 
