@@ -70,6 +70,19 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--region", default="shanghai")
     gen.add_argument(
+        "--start",
+        choices=["home", "office"],
+        default="home",
+        help="engineers leave from their homes, or all from one office (the central warehouse)",
+    )
+    gen.add_argument(
+        "--windows",
+        choices=["customer", "appointments"],
+        default="customer",
+        help="the windows customers ask for, or a two-hour appointment for every job "
+        "but an emergency",
+    )
+    gen.add_argument(
         "--osrm-url",
         help="place every site on the roads of this OSRM server and plan on its times "
         "(the region must lie in its map)",
@@ -186,7 +199,14 @@ def _check(problem_path: Path, plan_path: Path) -> int:
 def _generate(args: argparse.Namespace) -> int:
     from scenarios.generator.day import generate_dispatch
 
-    data = generate_dispatch(args.engineers, args.jobs, args.seed, region=args.region)
+    data = generate_dispatch(
+        args.engineers,
+        args.jobs,
+        args.seed,
+        region=args.region,
+        start=args.start,
+        windows=args.windows,
+    )
     if args.osrm_url:
         from dispatch.travel.osrm import OsrmTravel
         from scenarios.generator.roads import place_on_roads

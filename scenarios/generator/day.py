@@ -32,7 +32,41 @@ from scenarios.generator.cities import REGIONS
 from scenarios.generator.clock import DayClock
 from scenarios.generator.crew import make_engineers
 from scenarios.generator.depots import make_depots
-from scenarios.generator.jobs import make_jobs
+from scenarios.generator.jobs import Job, make_jobs
+
+#: Where engineers leave from (see :func:`generate_dispatch`).
+STARTS = ("home", "office")
+#: How jobs' windows are set (see :func:`generate_dispatch`).
+WINDOWS = ("customer", "appointments")
+#: Appointment slots a hotline offers (minutes after local midnight): two hours each.
+APPOINTMENT_SLOTS = ((8 * 60, 10 * 60), (10 * 60, 12 * 60), (13 * 60, 15 * 60), (15 * 60, 17 * 60))
+#: The random stream of appointment booking, apart from the day's own three.
+APPOINTMENT_STREAM = 7
+
+
+def book_appointments(rng: np.random.Generator, work: list[Job]) -> None:
+    """Give every job but an emergency one two-hour slot inside its own windows.
+
+    The slot is drawn among those that leave the job at least half an hour of
+    its customer's window to start in; a job no slot fits keeps its windows. A
+    response deadline before the slot ends moves to its end: the customer agreed
+    to the slot.
+    """
+    for job in work:
+        if job.kind == "emergency":
+            continue
+        fitting = [
+            (max(a, lo), min(b, hi))
+            for a, b in APPOINTMENT_SLOTS
+            for lo, hi in job.windows
+            if min(b, hi) - max(a, lo) >= 30
+        ]
+        if fitting:
+            slot = fitting[int(rng.integers(len(fitting)))]
+            job.windows = [slot]
+            if job.sla_deadline is not None:
+                # the customer agreed to the slot: serving in it keeps the commitment
+                job.sla_deadline = max(job.sla_deadline, slot[1])
 
 
 def default_depots(engineers: int) -> int:
@@ -50,6 +84,8 @@ def generate_dispatch(
     date: str = "2026-11-24",
     depots: int | None = None,
     time_limit_s: float = 30.0,
+    start: str = "home",
+    windows: str = "customer",
 ) -> dict[str, Any]:
     """Return a problem dict in the contract's JSON form (schema fieldplan.dispatch.problem/1).
 
@@ -69,9 +105,19 @@ def generate_dispatch(
     date
         The planned day (ISO date); times carry the region's UTC offset on that day.
     depots
-        Number of depots; default :func:`default_depots`.
+        Number of depots; default :func:`default_depots` (one, the office's, with
+        ``start="office"``).
     time_limit_s
         Becomes ``options.time_limit_s``.
+    start
+        ``home`` (engineers leave from their homes, spread over the region) or
+        ``office`` (the region's first city only, every engineer leaving from and
+        returning to its central warehouse: a big regional office, as in the
+        Gehring & Homberger instances).
+    windows
+        ``customer`` (the windows customers ask for: opening hours, a morning or
+        an afternoon, now and then a slot) or ``appointments`` (every job but an
+        emergency is booked into a two-hour appointment slot inside them).
 
     Raises
     ------
@@ -79,8 +125,15 @@ def generate_dispatch(
         For an unknown region, a bad date or counts out of range.
     """
     _check_args(engineers, jobs, seed, region, depots, time_limit_s)
+    if start not in STARTS:
+        raise ValueError(f"start: must be one of {', '.join(STARTS)}, got {start!r}")
+    if windows not in WINDOWS:
+        raise ValueError(f"windows: must be one of {', '.join(WINDOWS)}, got {windows!r}")
     territory = REGIONS[region]
-    n_depots = default_depots(engineers) if depots is None else depots
+    if depots is not None:
+        n_depots = depots
+    else:
+        n_depots = 1 if start == "office" else default_depots(engineers)
     if n_depots > len(territory.cities):
         raise ValueError(
             f"depots: region '{region}' has {len(territory.cities)} cities, "
@@ -95,9 +148,17 @@ def generate_dispatch(
 
     per_city = territory.engineers_per_city
     active = territory.cities[: min(len(territory.cities), max(1, math.ceil(engineers / per_city)))]
+    if start == "office":
+        active = territory.cities[:1]  # one office serves its own city
     crew = make_engineers(eng_rng, territory, active, engineers)
     work = make_jobs(job_rng, territory, active, crew, jobs, clock)
     stores = make_depots(depot_rng, territory, active, crew, work, n_depots)
+    # The variants change the finished day, so the default one stays as it was.
+    if start == "office":
+        for engineer in crew:
+            engineer.lat, engineer.lon = stores[0].lat, stores[0].lon
+    if windows == "appointments":
+        book_appointments(np.random.default_rng([seed, APPOINTMENT_STREAM]), work)
     return {
         "schema": PROBLEM_SCHEMA,
         "meta": {

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
+from dispatch.evaluate.check import check
 from dispatch.evaluate.eligibility import is_permitted, skill_shortfall
 from dispatch.io.problem_json import load_problem, problem_from_json
-from dispatch.model.entities import JobKind
+from dispatch.model.entities import JobKind, SolveOptions
 from dispatch.model.units import parse_iso
+from dispatch.solve import solve
 from dispatch.travel.locations import GeoPoint, Location
 from dispatch.travel.providers import haversine_km
 from scenarios.generator.catalogue import KIND_MIX, PARTS, PRODUCT_LINES, TOOLS
@@ -477,3 +479,49 @@ def test_write_dispatch_round_trips(tmp_path: Path) -> None:
     assert "Köln" in text  # names kept readable
     assert json.loads(text) == generate_dispatch(10, 45, 3, region="rhine-ruhr")
     assert len(load_problem(path).jobs) == 45
+
+
+def test_appointments_book_every_job_but_emergencies_into_a_slot_of_its_own_windows() -> None:
+    base = generate_dispatch(20, 90, seed=4)
+    booked_day = generate_dispatch(20, 90, seed=4, windows="appointments")
+    assert booked_day["engineers"] == base["engineers"]
+    booked = 0
+    for before, after in zip(base["jobs"], booked_day["jobs"], strict=True):
+        same = ("windows", "sla_deadline")
+        assert {k: v for k, v in after.items() if k not in same} == {
+            k: v for k, v in before.items() if k not in same
+        }
+        if after["kind"] == "emergency" or after["windows"] == before["windows"]:
+            assert after["sla_deadline"] == before["sla_deadline"]
+            continue
+        booked += 1
+        (slot,) = after["windows"]
+        start, end = (datetime.fromisoformat(slot[k]) for k in ("start", "end"))
+        assert timedelta(minutes=30) <= end - start <= timedelta(hours=2)
+        assert any(  # inside one of the customer's own windows
+            datetime.fromisoformat(w["start"]) <= start and end <= datetime.fromisoformat(w["end"])
+            for w in before["windows"]
+        )
+        if after["sla_deadline"] is not None:  # the agreed slot keeps the commitment
+            assert datetime.fromisoformat(after["sla_deadline"]) >= end
+    assert booked >= 0.8 * sum(1 for j in booked_day["jobs"] if j["kind"] != "emergency")
+
+
+def test_a_day_from_one_office_puts_everyone_at_its_warehouse_in_one_city() -> None:
+    day = generate_dispatch(30, 120, seed=4, start="office", windows="appointments")
+    (office,) = day["depots"]
+    home = office["location"]
+    assert all(e["start"] == home and e["end"] == home for e in day["engineers"])
+    assert day["meta"]["cities"] == [REGIONS["shanghai"].cities[0].name]
+    far = max(km_between(home["lat"], home["lon"], j["site"]["lat"], j["site"]["lon"]) for j in day["jobs"])
+    assert far < 60  # the office's own metropolitan area
+    problem = problem_from_json(day)
+    plan = solve(problem, SolveOptions(time_limit_s=20, solution_limit=5))
+    assert check(problem, plan) == []
+    assert plan.kpis.assigned >= 0.8 * len(problem.jobs)
+
+
+@pytest.mark.parametrize(("field", "value"), [("start", "van"), ("windows", "tight")])
+def test_unknown_day_variants_are_refused_naming_the_field(field: str, value: str) -> None:
+    with pytest.raises(ValueError, match=f"^{field}: must be one of"):
+        generate_dispatch(2, 5, **{field: value})
