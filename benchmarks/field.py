@@ -8,6 +8,11 @@ Both plans are then timed by fieldplan's evaluator and scored with the
 contract objective, and both go through the independent validator.
 
     python -m benchmarks.field --seconds 30 --sizes 10x45 30x130 100x450
+    python -m benchmarks.field --seconds 60 --sizes 250x1000+office+appointments --name field-office
+
+A size ``ExJ`` may carry ``+office`` (one city, every engineer leaving from its
+warehouse) and ``+appointments`` (two-hour slots for every job but emergencies):
+the generator's ``start`` and ``windows`` variants.
 """
 
 from __future__ import annotations
@@ -170,11 +175,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--sizes", nargs="+", default=["10x45", "30x130", "100x450"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--name", default="field", help="results file stem")
     args = parser.parse_args()
     rows: list[Row] = []
     for size in args.sizes:
-        engineers, jobs = (int(x) for x in size.split("x"))
-        problem = problem_from_json(generate_dispatch(engineers, jobs, seed=args.seed))
+        counts, *variants = size.split("+")
+        engineers, jobs = (int(x) for x in counts.split("x"))
+        problem = problem_from_json(
+            generate_dispatch(
+                engineers,
+                jobs,
+                seed=args.seed,
+                start="office" if "office" in variants else "home",
+                windows="appointments" if "appointments" in variants else "customer",
+            )
+        )
         began = time.perf_counter()
         ours = solve(problem, SolveOptions(time_limit_s=args.seconds, seed=0))
         rows.append(_row(size, "fieldplan", problem, ours, time.perf_counter() - began))
@@ -225,7 +240,7 @@ def write(rows: list[Row], args: argparse.Namespace) -> None:
             f"| {size} | {ratio:.3f} | {ours.assigned - theirs.assigned:+d} | "
             f"{ours.p1_sla_met - theirs.p1_sla_met:+d} |"
         )
-    (RESULTS / "field.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("--instances", nargs="*", default=None, help="e.g. C101 R205")
     parser.add_argument("--processes", type=int, default=1, help="instances solved side by side")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--name", default=None, help="results file stem")
     args = parser.parse_args()
     names = instance_names()
     if args.instances:
@@ -104,7 +105,7 @@ def _ok(row: Row) -> bool:
 def write(rows: list[Row], args: argparse.Namespace) -> None:
     """CSV of every instance and a markdown summary with the machine and settings."""
     RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"pillac-{args.seconds:g}s"
+    stem = RESULTS / (args.name or f"pillac-{args.seconds:g}s")
     with open(stem.with_suffix(".csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow([f.name for f in fields(Row)])
