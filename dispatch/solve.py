@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 #: The least search time an engine is given, when a fallback finds the limit spent:
 #: enough for a constructed plan, which is always returned.
 MIN_SEARCH_S = 0.05
+#: Below this many seconds left, a fallback searches in this process alone.
+PORTFOLIO_MIN_S = 5.0
 
 
 class SolverDefect(RuntimeError):
@@ -82,7 +84,8 @@ def solve(
     if result is None:
         # A fallback shares what is left of the limit; it never starts a new one.
         left = search.time_limit_s - (time.monotonic() - began)
-        search = replace(search, time_limit_s=max(left, MIN_SEARCH_S))
+        workers = search.workers if left >= PORTFOLIO_MIN_S else 1  # processes take time to start
+        search = replace(search, time_limit_s=max(left, MIN_SEARCH_S), workers=workers)
         result = run_portfolio(problem, search, Engine.ORTOOLS, progress)
     info = SolverInfo(
         engine=engine.value,

@@ -130,10 +130,13 @@ class Builder:
         self.allowed_sets = {j: frozenset(v) for j, v in layout.allowed.items()}
         #: Engineers alike in every respect an empty route depends on share a class:
         #: when empty, one of them stands for all (many vans leaving one office).
-        self.alike = _alike_classes(problem)
+        self.alike = _alike_classes(problem, layout)
         self._distance_order: dict[int, list[int]] = {}
         #: While a trial runs (see :meth:`trial`), the state before each change.
         self._undo: _Undo | None = None
+        #: Whether an empty route costs the way from start to end (re-planning: an
+        #: engineer out on the road drives home whatever happens) or nothing.
+        self.idle_costed = False
         #: Re-planning: job -> (engineer, start) promised by the published plan, and
         #: what breaking a promise costs (another engineer, or a start moved by
         #: more than the tolerance, or dropping the job).
@@ -210,6 +213,7 @@ class Builder:
         In the middle of the day an engineer out at a site drives home whatever
         happens: the first job given to them should cost only its detour.
         """
+        self.idle_costed = True
         for route in self.routes:
             if not route.jobs:
                 timing = self.time_route(route.v, None, [])
@@ -586,13 +590,12 @@ class Builder:
     def insert_all(self, jobs: list[int], displace: bool = False) -> None:
         """Insert each job, in the order given, where it adds least, if that beats leaving it out.
 
-        With ``displace``, a job more urgent than the least urgent kind that fits
-        nowhere may take the place of the last jobs of a qualified engineer's day
-        (as "who should go?" proposes), when that costs less than leaving it out;
+        With ``displace``, a job that fits nowhere may take the place of the last
+        jobs of a qualified engineer's day, when they are all less urgent than it
+        and that costs less than leaving it out (as "who should go?" proposes);
         the jobs given up then go wherever they still fit.
         """
         problem = self.problem
-        least_urgent = max((j.priority for j in problem.jobs), default=0) if displace else 0
         queue = list(jobs)
         while queue:
             job = queue.pop(0)
@@ -601,17 +604,16 @@ class Builder:
             if found is not None and found[0] < penalty:
                 delta, route, position, depot, pickup, borrow = found
                 self._place(job, route, position, depot, pickup, borrow, route.cost + delta)
-            elif displace and found is None and problem.jobs[job].priority < least_urgent:
+            elif displace and found is None:
                 queue = self._displace(job, penalty) + queue
 
     def _displace(self, job: int, penalty: float) -> list[int]:
         """Put ``job`` in place of the last jobs of the day where that pays most; the
         jobs given up (to insert again), or none if no day gains by it."""
         best = None
-        for v in self._by_distance(job)[:NEAREST]:
-            if not self.routes[v].jobs:
-                continue
-            found = self.insertion_dropping(v, job, DISPLACE_AT_MOST)
+        busy = [v for v in self._by_distance(job) if self.routes[v].jobs][:NEAREST]
+        for v in busy:
+            found = self.insertion_dropping(v, job, DISPLACE_AT_MOST, less_urgent_only=True)
             if found is not None and found[0] < penalty and (best is None or found[0] < best[1][0]):
                 best = (v, found)
         if best is None:
@@ -694,7 +696,8 @@ class Builder:
         route.jobs = jobs
         route.changed()
         route.load -= self.problem.jobs[job].demand
-        route.cost = timing.cost
+        # an emptied route costs what a never-used one does
+        route.cost = timing.cost if jobs or self.idle_costed else 0.0
         del self.where[job]
         return True
 
@@ -717,20 +720,25 @@ class Builder:
         return [self._draft(r) for r in self.routes if r.jobs]
 
     def insertion_dropping(
-        self, v: int, job: int, most: int
+        self, v: int, job: int, most: int, less_urgent_only: bool = False
     ) -> tuple[float, list[int], int | None, dict[str, int], set[str], list[int]] | None:
         """Cheapest way into ``v``'s day that gives up the last ``1..most`` jobs of it.
 
         Returns (cost increase, the new job order, depot, pickup, borrow, jobs
         given up); the cost counts the given-up jobs' unassigned penalties and
-        broken promises.
+        broken promises. The parts the day drew from its depot count as back
+        there. With ``less_urgent_only``, only jobs of a less urgent priority
+        than ``job`` may be given up.
         """
         route = self.routes[v]
         problem = self.problem
+        urgency = problem.jobs[job].priority
         best = None
         for drop in range(1, min(most, len(route.jobs)) + 1):
             kept = route.jobs[: len(route.jobs) - drop]
             given_up = route.jobs[len(route.jobs) - drop :]
+            if less_urgent_only and any(problem.jobs[g].priority <= urgency for g in given_up):
+                break  # giving up more of the day's end only adds such jobs
             forfeit = sum(
                 problem.objective.unassigned(problem.jobs[g].priority)
                 + (self.change_penalty if g in self.promised else 0.0)
@@ -740,7 +748,8 @@ class Builder:
             load = sum(problem.jobs[k].demand for k in kept) + problem.jobs[job].demand
             if capacity and load > capacity:
                 continue
-            shorter = _Route(v, list(kept))
+            # the shorter day still holds its pickup, so its units count as available
+            shorter = _Route(v, list(kept), route.depot, dict(route.pickup), set(route.borrow))
             for depot, pickup, borrow in self._supply(shorter, job):
                 for position in range(len(kept) + 1):
                     trial = [*kept[:position], job, *kept[position:]]
@@ -790,8 +799,10 @@ class Builder:
         return RouteDraft(problem.engineers[route.v].id, tuple(visits))
 
 
-def _alike_classes(problem: Problem) -> list[int]:
-    """Per engineer, a class number shared by the engineers an empty route cannot tell apart."""
+def _alike_classes(problem: Problem, layout: Layout) -> list[int]:
+    """Per engineer, a class number shared by the engineers an empty route cannot tell apart:
+    the same start, end, shift, breaks, skills, van, tools, capacity and depot visits
+    (which pins and exclusions by name can make differ)."""
     net = problem.network
     classes: dict[tuple[object, ...], int] = {}
     out = []
@@ -807,6 +818,7 @@ def _alike_classes(problem: Problem) -> list[int]:
             tuple(sorted(e.van_stock.items())),
             tuple(sorted(e.tools)),
             e.capacity,
+            tuple(layout.depot_options.get(v, ())),
         )
         out.append(classes.setdefault(key, len(classes)))
     return out
