@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from inventory.errors import InventoryError
 from inventory.frontier import Objective, central_window, part_frontiers
 
 if TYPE_CHECKING:
@@ -340,5 +341,5 @@ def for_region_fill_rates(
         weights = weights * np.exp(-20.0 * np.clip(slack, -0.05, 0.05))
         weights /= weights.mean()
     if best is None:
-        raise ValueError(f"goal.fill_rate: {target} is out of reach at some region")
+        raise InventoryError("goal.fill_rate", f"{target} is out of reach at some region")
     return best

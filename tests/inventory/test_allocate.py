@@ -10,6 +10,7 @@ import pytest
 
 from inventory import (
     Goal,
+    InventoryError,
     Model,
     Objective,
     build_curve,
@@ -118,3 +119,12 @@ def test_plan_figures_are_computed_from_levels(two_parts: dict[str, Any]) -> Non
     investments = [p["investment"] for p in data["curve"]]
     assert investments == sorted(investments) and investments[0] == 0.0
     assert data["curve"][-1]["fill_rate"] >= 0.9
+
+
+def test_a_per_region_target_out_of_reach_is_refused_naming_the_goal(
+    two_parts: dict[str, Any],
+) -> None:
+    problem = problem_from_json(two_parts)
+    # ten nines: beyond what the curve walks to at either region
+    with pytest.raises(InventoryError, match=r"^goal\.fill_rate: 0\.9999999999 is out of reach"):
+        plan_stock(problem, Goal(fill_rate=0.9999999999, per_region=True))
