@@ -26,6 +26,7 @@ from pathlib import Path
 
 from benchmarks.environment import environment_markdown
 from benchmarks.peers import check_routes, solve_pyvrp
+from benchmarks.tables import per_instance
 from dispatch.io.problem_json import problem_from_json
 from dispatch.model.entities import Engine, SolveOptions
 from dispatch.solve import solve
@@ -161,20 +162,15 @@ def write(rows: list[Row], args: argparse.Namespace, instances: int) -> None:
         "",
         "Per instance: gap % to the best-known cost (`unserved N` where customers were left out).",
         "",
-        "| instance | " + " | ".join(args.engines) + " |",
-        "| --- |" + " --- |" * len(args.engines),
     ]
-    for name in dict.fromkeys(r.instance for r in rows):
-        cells = []
-        for engine in args.engines:
-            r = next((r for r in rows if r.instance == name and r.engine == engine), None)
-            if r is None:
-                cells.append("")
-            elif r.feasible:
-                cells.append(f"{r.gap_pct:.2f}")
-            else:
-                cells.append(f"unserved {r.customers - r.served}")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    def cell(name: str, engine: str) -> str:
+        r = next((r for r in rows if r.instance == name and r.engine == engine), None)
+        if r is None:
+            return ""
+        return f"{r.gap_pct:.2f}" if r.feasible else f"unserved {r.customers - r.served}"
+
+    lines += per_instance(list(dict.fromkeys(r.instance for r in rows)), args.engines, cell)
     stem.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"written {stem.with_suffix('.md')}")
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from benchmarks.environment import environment_markdown
 from benchmarks.peers import check_routes, solve_pyvrp, solve_vroom
+from benchmarks.tables import per_instance
 from dispatch.io.problem_json import problem_from_json
 from dispatch.model.entities import Engine, SolveOptions
 from dispatch.solve import solve
@@ -171,15 +172,13 @@ def write(rows: list[Row], args: argparse.Namespace) -> None:
         "",
         "Per instance: gap % to the best-known distance (distance_double).",
         "",
-        "| instance | " + " | ".join(args.engines) + " |",
-        "| --- |" + " --- |" * len(args.engines),
     ]
-    for name in dict.fromkeys(r.instance for r in rows):
-        cells = []
-        for engine in args.engines:
-            r = next((r for r in rows if r.instance == name and r.engine == engine), None)
-            cells.append("" if r is None else (f"{r.gap_pct:.2f}" if r.feasible else "infeasible"))
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    def cell(name: str, engine: str) -> str:
+        r = next((r for r in rows if r.instance == name and r.engine == engine), None)
+        return "" if r is None else (f"{r.gap_pct:.2f}" if r.feasible else "infeasible")
+
+    lines += per_instance(list(dict.fromkeys(r.instance for r in rows)), args.engines, cell)
     stem.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
