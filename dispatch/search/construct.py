@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from dispatch.model.draft import RouteDraft, Visit
@@ -143,8 +144,6 @@ class Builder:
         self.promised: dict[int, tuple[int, float]] = {}
         self.change_penalty = 0.0
         self.tolerance_min = 0.0
-        #: job -> the other servable jobs nearest in space and time, nearest first
-        self.neighbours = nearest_jobs(problem, layout.jobs, NEIGHBOURS)
         #: Ruin and recreate: a candidate position is passed over when this answers
         #: True (a "blink"), so that repeated insertions do not always make the
         #: same greedy choice; None while constructing.
@@ -157,6 +156,23 @@ class Builder:
         self.promised = dict(promised)
         self.change_penalty = penalty
         self.tolerance_min = tolerance_min
+
+    @cached_property
+    def neighbours(self) -> dict[int, list[int]]:
+        """Job -> the other servable jobs nearest in space and time, nearest first.
+
+        Worked out on first use: ranking engineers for one job ("who should go?")
+        never needs them.
+        """
+        return nearest_jobs(self.problem, self.layout.jobs, NEIGHBOURS)
+
+    def _forfeit(self, given_up: list[int]) -> float:
+        """What leaving these jobs of the day out costs: penalties and broken promises."""
+        return sum(
+            self.problem.objective.unassigned(self.problem.jobs[g].priority)
+            + (self.change_penalty if g in self.promised else 0.0)
+            for g in given_up
+        )
 
     # ------------------------------------------------------------- trials --
     def trial(self) -> None:
@@ -621,11 +637,7 @@ class Builder:
         v, (delta, order, depot, pickup, borrow, given_up) = best
         route = self.routes[v]
         self._remember(route, job, *given_up)
-        cost = route.cost + delta - sum(
-            self.problem.objective.unassigned(self.problem.jobs[g].priority)
-            + (self.change_penalty if g in self.promised else 0.0)
-            for g in given_up
-        )
+        cost = route.cost + delta - self._forfeit(given_up)
         for g in given_up:
             del self.where[g]
             route.load -= self.problem.jobs[g].demand
@@ -739,11 +751,7 @@ class Builder:
             given_up = route.jobs[len(route.jobs) - drop :]
             if less_urgent_only and any(problem.jobs[g].priority <= urgency for g in given_up):
                 break  # giving up more of the day's end only adds such jobs
-            forfeit = sum(
-                problem.objective.unassigned(problem.jobs[g].priority)
-                + (self.change_penalty if g in self.promised else 0.0)
-                for g in given_up
-            )
+            forfeit = self._forfeit(given_up)
             capacity = problem.engineers[v].capacity
             load = sum(problem.jobs[k].demand for k in kept) + problem.jobs[job].demand
             if capacity and load > capacity:
