@@ -69,14 +69,26 @@ class _Route:
         self.timelines = {}
         self.usage = None
 
+    def state(self) -> RouteState:
+        """A copy of what the route is (jobs, supply, load, cost), to put back later."""
+        return list(self.jobs), self.depot, dict(self.pickup), set(self.borrow), self.load, self.cost
+
+    def put_back(self, state: RouteState) -> None:
+        """Make the route what ``state`` says again (the state stays untouched)."""
+        jobs, depot, pickup, borrow, self.load, self.cost = state
+        self.jobs, self.depot, self.pickup, self.borrow = list(jobs), depot, dict(pickup), set(borrow)
+        self.changed()
+
+
+#: A route's jobs, depot, pickup, borrowed tools, load and cost (see ``_Route.state``).
+RouteState = tuple[list[int], int | None, dict[str, int], set[str], int, float]
+
 
 @dataclass(slots=True)
 class _Undo:
     """What a trial changed, as it was before: routes, depot stock and who serves a job."""
 
-    routes: dict[int, tuple[list[int], int | None, dict[str, int], set[str], int, float]] = field(
-        default_factory=dict
-    )
+    routes: dict[int, RouteState] = field(default_factory=dict)
     stock: dict[int, dict[str, int]] = field(default_factory=dict)
     where: dict[int, int | None] = field(default_factory=dict)
 
@@ -187,11 +199,8 @@ class Builder:
         """Take back every change since :meth:`trial` (only what changed is touched)."""
         undo, self._undo = self._undo, None
         assert undo is not None, "undo() without trial()"
-        for v, (jobs, depot, pickup, borrow, load, cost) in undo.routes.items():
-            route = self.routes[v]
-            route.jobs, route.depot, route.pickup, route.borrow = jobs, depot, pickup, borrow
-            route.load, route.cost = load, cost
-            route.changed()
+        for v, state in undo.routes.items():
+            self.routes[v].put_back(state)
         for d, stock in undo.stock.items():
             self.stock[d] = stock
         for job, was in undo.where.items():
@@ -206,14 +215,7 @@ class Builder:
         if undo is None:
             return
         if route.v not in undo.routes:
-            undo.routes[route.v] = (
-                list(route.jobs),
-                route.depot,
-                dict(route.pickup),
-                set(route.borrow),
-                route.load,
-                route.cost,
-            )
+            undo.routes[route.v] = route.state()
         for job in jobs:
             if job not in undo.where:
                 undo.where[job] = self.where.get(job)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from dispatch.search.construct import Builder
+    from dispatch.search.construct import Builder, RouteState
 
 #: The acceptance threshold at the start, in average route cost per served job.
 #: (Measured on Pillac's R2 and RC2 days and generated field days: 1 beats 2.)
@@ -36,34 +36,22 @@ ORDER_WEIGHTS = (0.4, 0.3, 0.2, 0.1)
 
 @dataclass(frozen=True, slots=True)
 class _Snapshot:
-    routes: tuple[tuple[list[int], int | None, dict[str, int], set[str], int, float], ...]
+    routes: tuple[RouteState, ...]
     stock: dict[int, dict[str, int]]
     where: dict[int, int]
 
 
 def _snapshot(builder: Builder) -> _Snapshot:
     return _Snapshot(
-        tuple(
-            (list(r.jobs), r.depot, dict(r.pickup), set(r.borrow), r.load, r.cost)
-            for r in builder.routes
-        ),
+        tuple(r.state() for r in builder.routes),
         {d: dict(s) for d, s in builder.stock.items()},
         dict(builder.where),
     )
 
 
 def _restore(builder: Builder, snap: _Snapshot) -> None:
-    for route, (jobs, depot, pickup, borrow, load, cost) in zip(
-        builder.routes, snap.routes, strict=True
-    ):
-        route.jobs, route.depot, route.pickup, route.borrow = (
-            list(jobs),
-            depot,
-            dict(pickup),
-            set(borrow),
-        )
-        route.load, route.cost = load, cost
-        route.changed()
+    for route, state in zip(builder.routes, snap.routes, strict=True):
+        route.put_back(state)
     builder.stock = {d: dict(s) for d, s in snap.stock.items()}
     builder.where = dict(snap.where)
 
