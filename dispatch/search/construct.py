@@ -71,12 +71,24 @@ class _Route:
 
     def state(self) -> RouteState:
         """A copy of what the route is (jobs, supply, load, cost), to put back later."""
-        return list(self.jobs), self.depot, dict(self.pickup), set(self.borrow), self.load, self.cost
+        return (
+            list(self.jobs),
+            self.depot,
+            dict(self.pickup),
+            set(self.borrow),
+            self.load,
+            self.cost,
+        )
 
     def put_back(self, state: RouteState) -> None:
         """Make the route what ``state`` says again (the state stays untouched)."""
         jobs, depot, pickup, borrow, self.load, self.cost = state
-        self.jobs, self.depot, self.pickup, self.borrow = list(jobs), depot, dict(pickup), set(borrow)
+        self.jobs, self.depot, self.pickup, self.borrow = (
+            list(jobs),
+            depot,
+            dict(pickup),
+            set(borrow),
+        )
         self.changed()
 
 
@@ -113,12 +125,17 @@ _State = tuple[int, float, float, float, float, float, int, int, int]
 class _Timeline:
     """A route timed once: the state before each stop, so that an insertion at a
     position times only the stops from there on. ``ends`` (service end of each
-    job) bound the same jobs' ends after an insertion, which only delays them."""
+    job) bound the same jobs' ends after an insertion, which only delays them.
+    ``latest`` holds, per stop, the latest start that leaves every later stop
+    and the return reachable in time (breaks left out, so an upper bound), and
+    ``cost`` the route's cost as timed."""
 
     stops: list[tuple[int, int | None]]
     states: list[_State]
     taken: tuple[tuple[int, int], ...]
     ends: tuple[float, ...]
+    latest: tuple[float, ...]
+    cost: float
 
 
 class Builder:
@@ -135,6 +152,7 @@ class Builder:
         self.where: dict[int, int] = {}  # job -> engineer serving it
         objective = problem.objective
         self.per_km = objective.travel_cost_per_km
+        self.per_working_min = objective.working_cost_per_min
         self.late = [objective.late(j.priority) for j in problem.jobs]
         self.breaks = [
             [k for _, k in sorted((b.earliest, k) for k, b in enumerate(e.breaks))]
@@ -281,9 +299,43 @@ class Builder:
             states: list[_State] = []
             timing = self._run(route.v, depot, stops, 0, self._initial(route.v), (), (), states)
             route.timelines[depot] = (
-                None if timing is None else _Timeline(stops, states, timing.breaks, timing.ends)
+                None
+                if timing is None
+                else _Timeline(
+                    stops,
+                    states,
+                    timing.breaks,
+                    timing.ends,
+                    self._latest_starts(route.v, depot, stops),
+                    timing.cost,
+                )
             )
         return route.timelines[depot]
+
+    def _latest_starts(
+        self, v: int, depot: int | None, stops: list[tuple[int, int | None]]
+    ) -> tuple[float, ...]:
+        """Per stop, the latest start from which every later stop and the return are
+        still reachable in time, worked backwards from the latest return.
+
+        Breaks only add time, so a start after this bound is infeasible with them too.
+        """
+        problem = self.problem
+        minutes = self.minutes
+        latest = [0.0] * len(stops)
+        bound = problem.engineers[v].latest_return
+        after = problem.network.engineer_end[v]
+        for k in range(len(stops) - 1, -1, -1):
+            here, job = stops[k]
+            own = (
+                problem.jobs[job].windows[-1].end
+                if job is not None
+                else problem.depots[depot].latest_pickup  # type: ignore[index]
+            )
+            bound = min(own, bound - self._service(job, depot) - minutes[here][after])
+            latest[k] = bound
+            after = here
+        return tuple(latest)
 
     def _run(
         self,
@@ -356,7 +408,8 @@ class Builder:
                 return None
             job = stops[position][1]
             waited += start - arrival
-            slack = min(slack, waited + self._latest(start, job, depot) - start)
+            if self.per_working_min:
+                slack = min(slack, waited + self._latest(start, job, depot) - start)
             if job is not None:
                 deadline = problem.jobs[job].sla_deadline
                 if deadline is not None and start > deadline + TIME_EPS:
@@ -505,21 +558,40 @@ class Builder:
             net = self.problem.network
             site = net.job_site[job]
             starts = net.engineer_start
-            order = sorted(self.layout.allowed[job], key=lambda v: (self.minutes[starts[v]][site], v))
+            order = sorted(
+                self.layout.allowed[job], key=lambda v: (self.minutes[starts[v]][site], v)
+            )
             self._distance_order[job] = order
         return order
 
     def insertion_into(
         self, v: int, job: int
     ) -> tuple[float, _Route, int, int | None, dict[str, int], set[str]] | None:
-        """Cheapest feasible insertion of ``job`` into engineer ``v``'s route, if any."""
+        """Cheapest feasible insertion of ``job`` into engineer ``v``'s route, if any.
+
+        Positions that pass the window tests are timed in order of what their
+        added kilometres alone would cost, and the rest given up once that lower
+        bound exceeds the best found: with travel times that obey the triangle
+        inequality a later stop is never reached earlier, so lateness and
+        overtime only grow. Working time and kept promises need not, so with
+        either in the objective every candidate is timed.
+        """
         problem = self.problem
-        site = problem.network.job_site[job]
         route = self.routes[v]
         capacity = problem.engineers[v].capacity
         if capacity and route.load + problem.jobs[job].demand > capacity:
             return None
+        site = problem.network.job_site[job]
+        end_site = problem.network.engineer_end[v]
+        km = self.km
+        by_bound = self.per_km > 0 and not self.promised and not self.per_working_min
         best = None
+        best_order = 0
+        order = 0
+        candidates: list[
+            tuple[float, int, int, int | None, dict[str, int], set[str], _Timeline]
+        ] = []
+        blink = self.blink
         for depot, pickup, borrow in self._supply(route, job):
             line = self._timeline(route, depot)
             if line is None and depot != route.depot and not self.breaks[v]:
@@ -527,49 +599,64 @@ class Builder:
                 # first; one more job only delays them further.
                 continue
             offset = 0 if depot is None else 1
-            blink = self.blink
             for position in range(len(route.jobs) + 1):
+                order += 1
                 if blink is not None and blink():
                     continue
                 if line is None:
                     trial = [*route.jobs[:position], job, *route.jobs[position:]]
                     timing = self.time_route(v, depot, trial)
-                else:
-                    fits = self._may_fit(route, depot, line.ends, job, position)
-                    if fits is None:
-                        break  # too late here, so later in the day too
-                    if not fits:
+                    if timing is None:
                         continue
-                    # the stops before the new one keep their times: start from there
-                    at = position + offset
-                    state = line.states[at]
-                    stops = [*line.stops[:at], (site, job), *line.stops[at:]]
-                    timing = self._run(
-                        v,
-                        depot,
-                        stops,
-                        at,
-                        state,
-                        line.taken[: state[7]],
-                        line.ends[: state[8]],
-                        None,
-                    )
-                if timing is None:
+                    delta = timing.cost - route.cost
+                    if best is None or delta < best[0] - 1e-9:
+                        best, best_order = (delta, route, position, depot, pickup, borrow), order
                     continue
-                delta = timing.cost - route.cost
-                if best is None or delta < best[0] - 1e-9:
-                    best = (delta, route, position, depot, pickup, borrow)
+                fits = self._may_fit(route, depot, line, job, position)
+                if fits is None:
+                    break  # too late here, so later in the day too
+                if not fits:
+                    continue
+                at = position + offset
+                before = line.states[at][0]
+                after = line.stops[at][0] if at < len(line.stops) else end_site
+                added_km = km[before][site] + km[site][after] - km[before][after]
+                bound = line.cost - route.cost + self.per_km * added_km
+                candidates.append((bound, order, position, depot, pickup, borrow, line))
+        if by_bound:
+            candidates.sort(key=lambda c: (c[0], c[1]))
+        for bound, order, position, depot, pickup, borrow, line in candidates:
+            if by_bound and best is not None and bound > best[0] + 1e-9:
+                break
+            # the stops before the new one keep their times: start from there
+            at = position + (0 if depot is None else 1)
+            state = line.states[at]
+            stops = [*line.stops[:at], (site, job), *line.stops[at:]]
+            timing = self._run(
+                v, depot, stops, at, state, line.taken[: state[7]], line.ends[: state[8]], None
+            )
+            if timing is None:
+                continue
+            delta = timing.cost - route.cost
+            if (
+                best is None
+                or delta < best[0] - 1e-9
+                or (delta <= best[0] + 1e-9 and order < best_order)
+            ):
+                best, best_order = (delta, route, position, depot, pickup, borrow), order
         return best
 
     def _may_fit(
-        self, route: _Route, depot: int | None, ends: tuple[float, ...], job: int, position: int
+        self, route: _Route, depot: int | None, line: _Timeline, job: int, position: int
     ) -> bool | None:
         """Whether ``job`` may fit at ``position`` by the windows alone (a necessary test).
 
         None when the job cannot even be reached within its last window from
         there, which holds for every later position too. Inserting a stop only
-        delays the stops after it, so the current ends bound the new ones below.
+        delays the stops after it, so the current ends bound the new ones below,
+        and the stop after it must still start by its latest start.
         """
+        ends = line.ends
         if len(ends) != len(route.jobs):
             return True  # not timed (an infeasible route being repaired): no bound
         net, problem = self.problem.network, self.problem
@@ -588,16 +675,18 @@ class Builder:
         spec = problem.jobs[job]
         if arrival > spec.windows[-1].end + TIME_EPS:
             return None
-        if position == len(route.jobs):
-            return True
         start = arrival
         for window in spec.windows:
             if arrival <= window.end + TIME_EPS:
                 start = max(arrival, window.start)
                 break
-        nxt = route.jobs[position]
-        reach = start + spec.duration_min + self.minutes[site][net.job_site[nxt]]
-        return reach <= problem.jobs[nxt].windows[-1].end + TIME_EPS
+        at = position + (0 if depot is None else 1)
+        tolerance = TIME_EPS * (len(line.stops) + 2)
+        if at == len(line.stops):
+            back = start + spec.duration_min + self.minutes[site][net.engineer_end[route.v]]
+            return back <= engineer.latest_return + tolerance
+        reach = start + spec.duration_min + self.minutes[site][line.stops[at][0]]
+        return reach <= line.latest[at] + tolerance
 
     def urgency(self, job: int) -> tuple[float, float, float, int]:
         """Sort key: most urgent first (priority, SLA deadline, window end)."""

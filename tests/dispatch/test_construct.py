@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from dispatch.evaluate.check import check
 from dispatch.evaluate.diagnose import diagnose
@@ -17,7 +18,7 @@ from dispatch.search.layout import plan_layout
 from dispatch.search.pickups import trim
 from scenarios.generator.day import generate_dispatch
 from scenarios.instances.pillac import pillac_to_problem, read_pillac
-from tests.dispatch.builders import build, depot, engineer, job
+from tests.dispatch.builders import at, build, depot, engineer, job
 
 PILLAC = Path(__file__).parent.parent / "data" / "pillac"
 
@@ -122,3 +123,51 @@ def test_with_working_cost_the_heuristic_times_routes_as_the_evaluator_does() ->
     assert check(problem, plan) == []
     assert plan.kpis.assigned == len(builder.where)
     assert abs(plan.kpis.objective - builder.objective()) < 1e-2
+
+
+def test_latest_starts_leave_every_later_stop_and_the_return_reachable() -> None:
+    problem = build(
+        [engineer("E1", 0)],
+        [
+            job("A", 10, windows=[{"start": at("08:00"), "end": at("12:00")}]),
+            job("B", 30),
+        ],
+    )
+    builder = Builder(problem, plan_layout(problem))
+    builder.follow({0: [0, 1]})
+    route = builder.routes[0]
+    assert route.jobs == [0, 1]
+    line = builder._timeline(route, None)
+    assert line is not None
+    shift_end = problem.engineers[0].shift.end
+    # B: back home (30 min) by the shift's end after 60 min on site; A: its own window.
+    assert line.latest == (problem.jobs[0].windows[-1].end, shift_end - 60 - 30)
+
+
+def test_cheapest_insertion_matches_timing_every_position() -> None:
+    """The bound that orders and cuts the candidates never loses the cheapest one."""
+    problem = problem_from_json(generate_dispatch(12, 80, seed=5))
+    builder = Builder(problem, plan_layout(problem))
+    builder.build()
+    unserved = [j for j in builder.layout.jobs if j not in builder.where]
+    served = sorted(builder.where)[:20]
+    for j in served:
+        builder.remove(j)
+    checked = 0
+    for j in served + unserved:
+        for v in builder.layout.allowed[j][:6]:
+            route = builder.routes[v]
+            found = builder.insertion_into(v, j)
+            brute = None
+            for depot_, _, _ in builder._supply(route, j):
+                for position in range(len(route.jobs) + 1):
+                    trial = [*route.jobs[:position], j, *route.jobs[position:]]
+                    timing = builder.time_route(v, depot_, trial)
+                    if timing is not None:
+                        delta = timing.cost - route.cost
+                        brute = delta if brute is None else min(brute, delta)
+            assert (found is None) == (brute is None)
+            if found is not None:
+                assert found[0] == pytest.approx(brute, abs=1e-6)
+                checked += 1
+    assert checked > 50
