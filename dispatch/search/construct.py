@@ -347,8 +347,16 @@ class Builder:
         taken_before: tuple[tuple[int, int], ...],
         ends_before: tuple[float, ...],
         record: list[_State] | None,
+        settled: _Timeline | None = None,
     ) -> _Timing | None:
-        """Time ``stops`` from position ``first``, given the state before it."""
+        """Time ``stops`` from position ``first``, given the state before it.
+
+        ``settled``: the route as timed before one stop was inserted at ``first``.
+        Once a later stop is left at the same time, with the same breaks taken,
+        as in it, the rest of the day is the same, and its cost follows from
+        the difference so far (only without working cost, which depends on
+        the waiting over the whole day).
+        """
         problem, net = self.problem, self.problem.network
         engineer = problem.engineers[v]
         objective = problem.objective
@@ -359,6 +367,12 @@ class Builder:
         taken = list(taken_before)
         ends = list(ends_before)
         for position in range(first, len(stops) + 1):
+            if settled is not None and position > first:
+                was = settled.states[position - 1]
+                if abs(was[1] - clock) <= 1e-9 and was[6] == len(order) - len(pending):
+                    return _Timing(
+                        settled.cost + (km - was[2]) * self.per_km + late_cost - was[3], ()
+                    )
             if record is not None:
                 record.append(
                     (
@@ -633,7 +647,15 @@ class Builder:
             state = line.states[at]
             stops = [*line.stops[:at], (site, job), *line.stops[at:]]
             timing = self._run(
-                v, depot, stops, at, state, line.taken[: state[7]], line.ends[: state[8]], None
+                v,
+                depot,
+                stops,
+                at,
+                state,
+                line.taken[: state[7]],
+                line.ends[: state[8]],
+                None,
+                None if self.per_working_min else line,
             )
             if timing is None:
                 continue
