@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dispatch.evaluate.kpi import compute_kpis, job_outcome
+from dispatch.model.entities import JobKind
 from dispatch.model.reasons import StopType
 from dispatch.model.reasons import ViolationCause as V
 
@@ -53,16 +54,27 @@ class _Checker:
     # ---------------------------------------------------------------- plan --
     def run(self) -> list[Violation]:
         problem, plan = self.problem, self.plan
-        seen_engineers: set[str] = set()
+        seen_shifts: set[tuple[str, int]] = set()
         served: dict[str, str] = {}
         for r_i, route in enumerate(plan.routes):
             path = f"routes[{r_i}]"
             if route.engineer not in problem.engineer_index:
                 self.flag(V.UNKNOWN_ID, f"{path}.engineer", f"unknown engineer '{route.engineer}'")
                 continue
-            if route.engineer in seen_engineers:
-                self.flag(V.DUPLICATE, f"{path}.engineer", f"{route.engineer} has two routes")
-            seen_engineers.add(route.engineer)
+            if route.shift is None and problem.engineers[problem.slot(route.engineer)].in_shifts:
+                self.flag(V.SHIFT, f"{path}.shift", f"must name which of {route.engineer}'s shifts")
+            shift = (route.engineer, route.shift or 0)
+            if shift not in problem.slot_index:
+                self.flag(
+                    V.UNKNOWN_ID, f"{path}.shift", f"{route.engineer} has no shift {route.shift}"
+                )
+                continue
+            if shift in seen_shifts:
+                twice = (
+                    "two routes" if route.shift is None else f"two routes in shift {route.shift}"
+                )
+                self.flag(V.DUPLICATE, f"{path}.engineer", f"{route.engineer} has {twice}")
+            seen_shifts.add(shift)
             if self._ids_known(route, path):
                 for job_id in route.job_ids:
                     if job_id in served:
@@ -72,8 +84,35 @@ class _Checker:
                     served[job_id] = route.engineer
                 self._route(route, path)
         self._unassigned(served)
+        self._follows(served)
         self._figures(served)
         return self.found
+
+    def _follows(self, served: dict[str, str]) -> None:
+        """A job that follows others starts after each has ended plus the lag, and is
+        served only if they all are."""
+        problem = self.problem
+        timed = {str(s.id): s for r in self.plan.routes for s in r.stops if s.type is StopType.JOB}
+        for job in problem.jobs:
+            mine = timed.get(job.id)
+            if mine is None or job.id not in served:
+                continue
+            for i, follows in enumerate(job.after):
+                path = f"jobs[{job.id}].after[{i}]"
+                first = timed.get(follows.job)
+                if first is None or follows.job not in served:
+                    self.flag(
+                        V.DEPENDENCY,
+                        path,
+                        f"job {job.id} is served but {follows.job}, which it follows, is not",
+                    )
+                elif mine.start < first.end + follows.min_lag_min - self.eps:
+                    self.flag(
+                        V.DEPENDENCY,
+                        path,
+                        f"job {job.id} starts at {self.t(mine.start)}, before {follows.job} "
+                        f"ends at {self.t(first.end)} plus {follows.min_lag_min:g} min",
+                    )
 
     def _ids_known(self, route: Route, path: str) -> bool:
         ok = True
@@ -110,7 +149,7 @@ class _Checker:
     # --------------------------------------------------------------- route --
     def _route(self, route: Route, path: str) -> None:
         problem = self.problem
-        e_index = problem.engineer_index[route.engineer]
+        e_index = problem.slot(route.engineer, route.shift)
         engineer = problem.engineers[e_index]
         net = problem.network
         eps = self.eps
@@ -230,16 +269,19 @@ class _Checker:
             self.flag(V.EXCLUDED, path, f"{engineer.id} is excluded from job {job.id}")
         if job.pinned_engineer is not None and job.pinned_engineer != engineer.id:
             self.flag(V.PINNED, path, f"job {job.id} is pinned to {job.pinned_engineer}")
+        if engineer.on_call and job.kind is not JobKind.EMERGENCY:
+            self.flag(
+                V.ON_CALL,
+                path,
+                f"job {job.id} is {job.kind.value}; an on-call shift serves emergencies only",
+            )
 
     def _depot(self, stop: Stop, path: str) -> None:
         depot = self.problem.depots[self.problem.depot_index[str(stop.id)]]
         eps = self.eps
-        if stop.start < depot.hours.start - eps or stop.end > depot.hours.end + eps:
-            self.flag(
-                V.DEPOT_HOURS,
-                path,
-                f"depot {depot.id} is open {self.t(depot.hours.start)}-{self.t(depot.hours.end)}",
-            )
+        if not any(stop.start >= p.start - eps and stop.end <= p.end + eps for p in depot.opening):
+            hours = ", ".join(f"{self.t(p.start)}-{self.t(p.end)}" for p in depot.opening)
+            self.flag(V.DEPOT_HOURS, path, f"depot {depot.id} is open {hours}")
         if stop.end - stop.start < depot.pickup_min - eps:
             self.flag(
                 V.DURATION, f"{path}.end", f"a stop at {depot.id} takes {depot.pickup_min:g} min"
@@ -380,6 +422,12 @@ class _Checker:
                 V.FIGURE,
                 "kpis.sla_met_pct",
                 f"states {plan.kpis.sla_met_pct}, recomputed {kpis.sla_met_pct}",
+            )
+        if plan.kpis.callouts != kpis.callouts:
+            self.flag(
+                V.FIGURE,
+                "kpis.callouts",
+                f"states {plan.kpis.callouts}, recomputed {kpis.callouts}",
             )
         for name in ("km", "travel_min", "overtime_min", "objective"):
             stated_value, actual = getattr(plan.kpis, name), getattr(kpis, name)

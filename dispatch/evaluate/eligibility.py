@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dispatch.model.entities import JobKind
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -27,7 +29,10 @@ def skill_shortfall(engineer: Engineer, job: Job) -> list[tuple[str, int, int]]:
 
 
 def is_permitted(engineer: Engineer, job: Job) -> bool:
-    """Skills suffice, not excluded, and the pinned engineer when pinned."""
+    """Skills suffice, not excluded, the pinned engineer when pinned, and an
+    on-call shift only for an emergency."""
+    if engineer.on_call and job.kind is not JobKind.EMERGENCY:
+        return False
     if job.pinned_engineer is not None and job.pinned_engineer != engineer.id:
         return False
     return engineer.id not in job.excluded_engineers and not skill_shortfall(engineer, job)
@@ -75,10 +80,12 @@ def earliest_starts(problem: Problem, job_index: int) -> NDArray[np.float64]:
     via_depot = np.full(len(problem.engineers), np.inf)
     for d_index, depot in enumerate(problem.depots):
         loc = net.depot_site[d_index]
-        at_depot = np.maximum(shift_start + minutes[starts, loc], depot.hours.start)
-        leave = at_depot + depot.pickup_min
-        ok = leave <= depot.hours.end + 1e-9
-        via_depot = np.where(ok, np.minimum(via_depot, leave + minutes[loc, site]), via_depot)
+        reach_depot = shift_start + minutes[starts, loc]
+        leave = np.full(len(problem.engineers), np.inf)
+        for period in reversed(depot.opening):  # the first period that fits wins
+            done = np.maximum(reach_depot, period.start) + depot.pickup_min
+            leave = np.where(done <= period.end + 1e-9, done, leave)
+        via_depot = np.minimum(via_depot, leave + minutes[loc, site])
     needs = np.array([needs_depot(problem, e, job) for e in problem.engineers])
     arrive = np.where(needs, via_depot, direct)
     result = np.full(len(problem.engineers), np.inf)

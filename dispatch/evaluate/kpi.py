@@ -59,6 +59,14 @@ def compute_kpis(
         "travel": km * objective.travel_cost_per_km,
         "working": working_min * objective.working_cost_per_min,
     }
+    callouts = None
+    if problem.several_days:
+        callouts = sum(
+            1
+            for r in routes
+            if r.job_ids and problem.engineers[problem.slot(r.engineer, r.shift)].on_call
+        )
+        cost["callouts"] = callouts * objective.callout_cost
     reasons: dict[str, int] = {}
     for u in unassigned:
         reasons[u.reason.value] = reasons.get(u.reason.value, 0) + 1
@@ -74,8 +82,9 @@ def compute_kpis(
         overtime_min=round(overtime_min, 3),
         objective=round(sum(cost.values()), 3),
         late_min=round(sum(o.late_min for o in outcomes), 3),
-        engineers_used=len(routes),
+        engineers_used=len({r.engineer for r in routes}),
         sla_met_by_priority=by_priority,
         unassigned_by_reason=reasons,
         cost={k: round(v, 3) for k, v in cost.items()},
+        callouts=callouts,
     )

@@ -30,7 +30,7 @@ def drafts_of(problem: Problem, plan: Plan) -> list[RouteDraft]:
     """The visit order of ``plan``'s routes; breaks map to the engineer's breaks in time order."""
     drafts = []
     for route in plan.routes:
-        engineer = problem.engineers[problem.engineer_index[route.engineer]]
+        engineer = problem.engineers[problem.slot(route.engineer, route.shift)]
         by_time = sorted(range(len(engineer.breaks)), key=lambda k: engineer.breaks[k].earliest)
         breaks = iter(by_time)
         visits = []
@@ -41,7 +41,7 @@ def drafts_of(problem: Problem, plan: Plan) -> list[RouteDraft]:
                 visits.append(Visit(StopType.DEPOT, str(stop.id), dict(stop.pickup), stop.borrow))
             else:
                 visits.append(Visit(StopType.JOB, str(stop.id)))
-        drafts.append(RouteDraft(route.engineer, tuple(visits)))
+        drafts.append(RouteDraft(route.engineer, tuple(visits), shift=route.shift or 0))
     return drafts
 
 

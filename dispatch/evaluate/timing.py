@@ -52,14 +52,14 @@ def schedule(problem: Problem, draft: RouteDraft) -> Route:
 
 def _break_order(problem: Problem, draft: RouteDraft) -> list[Break]:
     """The engineer's breaks in the order the draft (and so the route) takes them."""
-    engineer = problem.engineers[problem.engineer_index[draft.engineer]]
+    engineer = problem.engineers[problem.slot(draft.engineer, draft.shift)]
     return [engineer.breaks[int(v.ref)] for v in draft.visits if v.type is StopType.BREAK]
 
 
 def _latest_start(problem: Problem, stop: Stop) -> float:
     """Latest start of ``stop`` that keeps it inside its window, hours and SLA deadline."""
     if stop.type is StopType.DEPOT:
-        return problem.depots[problem.depot_index[str(stop.id)]].latest_pickup
+        return problem.depots[problem.depot_index[str(stop.id)]].latest_pickup_from(stop.start)
     return problem.jobs[problem.job_index[str(stop.id)]].latest_start(stop.start)
 
 
@@ -100,18 +100,20 @@ def _no_worse(problem: Problem, before: Route, after: Route, breaks: list[Break]
         job = problem.jobs[problem.job_index[str(new.id)]]
         if not any(w.start - TIME_EPS <= new.start <= w.end + TIME_EPS for w in job.windows):
             return False
-        if job.sla_deadline is not None and max(0.0, new.start - job.sla_deadline) > max(
-            0.0, old.start - job.sla_deadline
-        ) + TIME_EPS:
+        if (
+            job.sla_deadline is not None
+            and max(0.0, new.start - job.sla_deadline)
+            > max(0.0, old.start - job.sla_deadline) + TIME_EPS
+        ):
             return False
     return True
 
 
 def _earliest(problem: Problem, draft: RouteDraft) -> Route:
     """The earliest schedule of a draft route, leaving no earlier than ``earliest_depart``."""
-    engineer = problem.engineers[problem.engineer_index[draft.engineer]]
+    e_index = problem.slot(draft.engineer, draft.shift)
+    engineer = problem.engineers[e_index]
     net = problem.network
-    e_index = problem.engineer_index[draft.engineer]
     here = net.engineer_start[e_index]
     clock = engineer.shift.start
     if draft.earliest_depart is not None:
@@ -167,7 +169,8 @@ def _earliest(problem: Problem, draft: RouteDraft) -> Route:
             stops.append(Stop(StopType.JOB, job.id, start, end, arrival))
         else:
             depot = problem.depots[problem.depot_index[str(visit.ref)]]
-            start = max(ready, depot.hours.start)
+            opens = depot.pickup_start(ready)
+            start = max(ready, depot.hours.start) if opens is None else opens
             end = start + depot.pickup_min
             stops.append(
                 Stop(
@@ -198,6 +201,7 @@ def _earliest(problem: Problem, draft: RouteDraft) -> Route:
         km=km,
         travel_min=travel_min,
         overtime_min=max(0.0, return_at - engineer.shift.end),
+        shift=engineer.shift_index if engineer.in_shifts else None,
     )
 
 

@@ -43,6 +43,7 @@ def plan_to_json(plan: Plan, clock: Clock) -> dict[str, Any]:
         "routes": [
             {
                 "engineer": r.engineer,
+                **({} if r.shift is None else {"shift": r.shift}),
                 "stops": [stop_json(s) for s in r.stops],
                 "depart": fmt(r.depart),
                 "return": fmt(r.return_at),
@@ -79,6 +80,7 @@ def plan_to_json(plan: Plan, clock: Clock) -> dict[str, Any]:
             "sla_met_by_priority": {p: dict(v) for p, v in k.sla_met_by_priority.items()},
             "unassigned_by_reason": dict(k.unassigned_by_reason),
             "cost": dict(k.cost),
+            **({} if k.callouts is None else {"callouts": k.callouts}),
         },
     }
     if plan.solver is not None:
@@ -148,6 +150,7 @@ def plan_from_json(data: object, clock: Clock) -> Plan:
                 km=r.number("km"),
                 travel_min=r.number("travel_min"),
                 overtime_min=r.number("overtime_min"),
+                shift=r.integer("shift") if r.has("shift") else None,
             )
         )
     jobs = []
@@ -183,6 +186,7 @@ def plan_from_json(data: object, clock: Clock) -> Plan:
         travel_min=figures.number("travel_min"),
         overtime_min=figures.number("overtime_min"),
         objective=figures.number("objective"),
+        callouts=figures.integer("callouts") if figures.has("callouts") else None,
     )
     solver = None
     if root.has("solver"):

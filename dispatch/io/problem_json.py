@@ -7,8 +7,9 @@ the JSON path and the rule, never a traceback.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from dispatch.model.entities import (
     Depot,
     Engine,
     Engineer,
+    Follows,
     Job,
     JobKind,
     Objective,
@@ -30,6 +32,9 @@ from dispatch.model.problem import Problem
 from dispatch.model.units import Clock, parse_iso
 from dispatch.travel.locations import GeoPoint, Location
 from dispatch.travel.providers import MatrixTravel
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 PROBLEM_SCHEMA = "fieldplan.dispatch.problem/1"
 PLAN_SCHEMA = "fieldplan.dispatch.plan/1"
@@ -69,8 +74,9 @@ def problem_from_json(data: object) -> Problem:
     travel = travel_from_json(root.obj("travel"))
     geo = travel.location_kind == "geo"
     engineers = tuple(
-        _engineer(Obj(item, f"engineers[{i}]"), clock, geo)
+        shift
         for i, item in enumerate(root.array("engineers"))
+        for shift in _engineer(Obj(item, f"engineers[{i}]"), clock, geo)
     )
     jobs = tuple(
         _job(Obj(item, f"jobs[{i}]"), clock, geo, horizon)
@@ -103,9 +109,7 @@ def _location(obj: Obj, key: str, geo: bool) -> Location:
     return point_from_json(obj.obj(key), geo)
 
 
-def _engineer(raw: Obj, clock: Clock, geo: bool) -> Engineer:
-    obj = _entity(raw, "engineers")
-    start = _location(obj, "start", geo)
+def _breaks(obj: Obj, clock: Clock) -> tuple[Break, ...]:
     breaks = []
     for i, item in enumerate(obj.array("breaks", required=False)):
         b = Obj(item, obj.at(f"breaks[{i}]"))
@@ -116,18 +120,63 @@ def _engineer(raw: Obj, clock: Clock, geo: bool) -> Engineer:
                 b.number("duration_min"),
             )
         )
-    return Engineer(
-        id=obj.string("id"),
-        start=start,
-        end=_location(obj, "end", geo) if obj.has("end") else start,
-        shift=_window(obj.obj("shift"), clock),
-        max_overtime_min=obj.number("max_overtime_min", 0.0),
-        breaks=tuple(breaks),
-        skills=obj.counts("skills"),
-        van_stock=obj.counts("van_stock"),
-        tools=obj.names("tools"),
-        capacity=obj.integer("capacity", 0),
+    return tuple(breaks)
+
+
+def _engineer(raw: Obj, clock: Clock, geo: bool) -> list[Engineer]:
+    """One :class:`Engineer` per shift: the one ``shift``, or each of ``shifts``."""
+    obj = _entity(raw, "engineers")
+    start = _location(obj, "start", geo)
+    common = {
+        "id": obj.string("id"),
+        "start": start,
+        "end": _location(obj, "end", geo) if obj.has("end") else start,
+        "skills": obj.counts("skills"),
+        "van_stock": obj.counts("van_stock"),
+        "tools": obj.names("tools"),
+        "capacity": obj.integer("capacity", 0),
+    }
+    overtime = obj.number("max_overtime_min", 0.0)
+    if not obj.has("shifts"):
+        return [
+            Engineer(
+                shift=_window(obj.obj("shift"), clock),
+                max_overtime_min=overtime,
+                breaks=_breaks(obj, clock),
+                **common,  # type: ignore[arg-type]
+            )
+        ]
+    require(not obj.has("shift"), obj.at("shift"), "give either 'shift' or 'shifts', not both")
+    require(
+        not obj.array("breaks", required=False),
+        obj.at("breaks"),
+        "with 'shifts', give breaks in each shift",
     )
+    items = obj.array("shifts")
+    require(
+        bool(items),
+        obj.at("shifts"),
+        "must hold at least one shift (leave out an engineer who works none)",
+    )
+    windows = [_window(Obj(item, obj.at(f"shifts[{k}]")), clock) for k, item in enumerate(items)]
+    out = []
+    for k, item in enumerate(items):
+        shift = Obj(item, obj.at(f"shifts[{k}]"))
+        on_call = shift.data.get("on_call", False)
+        require(isinstance(on_call, bool), shift.at("on_call"), "must be true or false")
+        out.append(
+            Engineer(
+                shift=windows[k],
+                max_overtime_min=shift.number("max_overtime_min", overtime),
+                breaks=_breaks(shift, clock),
+                shift_index=k,
+                on_call=on_call,
+                in_shifts=True,
+                next_shift_start=windows[k + 1].start if k + 1 < len(windows) else math.inf,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+    return out
 
 
 def _job(raw: Obj, clock: Clock, geo: bool, horizon: Window) -> Job:
@@ -161,15 +210,35 @@ def _job(raw: Obj, clock: Clock, geo: bool, horizon: Window) -> Job:
         pinned_engineer=pinned,
         excluded_engineers=obj.names("excluded_engineers"),
         preferred_engineers=tuple(sorted(preferred)),
+        after=_follows(obj),
     )
+
+
+def _follows(obj: Obj) -> tuple[Follows, ...]:
+    out = []
+    for i, item in enumerate(obj.array("after", required=False)):
+        follows = Obj(item, obj.at(f"after[{i}]"))
+        out.append(Follows(follows.string("job"), follows.number("min_lag_min", 0.0)))
+    return tuple(out)
 
 
 def _depot(raw: Obj, clock: Clock, geo: bool) -> Depot:
     obj = _entity(raw, "depots")
+    periods: tuple[Window, ...] = ()
+    if isinstance(obj.data.get("hours"), list):
+        periods = tuple(
+            _window(Obj(item, obj.at(f"hours[{i}]")), clock)
+            for i, item in enumerate(obj.array("hours"))
+        )
+        require(bool(periods), obj.at("hours"), "must hold at least one period")
+        hours = Window(periods[0].start, max(p.end for p in periods))
+    else:
+        hours = _window(obj.obj("hours"), clock)
     return Depot(
         id=obj.string("id"),
         location=_location(obj, "location", geo),
-        hours=_window(obj.obj("hours"), clock),
+        hours=hours,
+        periods=periods,
         pickup_min=obj.number("pickup_min", 0.0),
         stock=obj.counts("stock"),
         tools=obj.names("tools"),
@@ -194,6 +263,7 @@ def _objective(obj: Obj) -> Objective:
         overtime_cost_per_min=obj.number("overtime_cost_per_min", 0.0),
         travel_cost_per_km=obj.number("travel_cost_per_km", 1.0),
         working_cost_per_min=obj.number("working_cost_per_min", 0.0),
+        callout_cost=obj.number("callout_cost", 0.0),
     )
 
 
@@ -253,26 +323,7 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
         "horizon": win(problem.horizon),
         "travel": problem.travel.to_json(),
         "engineers": [
-            {
-                "id": e.id,
-                "start": loc(e.start),
-                "end": loc(e.end),
-                "shift": win(e.shift),
-                "max_overtime_min": e.max_overtime_min,
-                "breaks": [
-                    {
-                        "earliest": fmt(b.earliest),
-                        "latest": fmt(b.latest),
-                        "duration_min": b.duration_min,
-                    }
-                    for b in e.breaks
-                ],
-                "skills": dict(e.skills),
-                "van_stock": dict(e.van_stock),
-                "tools": sorted(e.tools),
-                "capacity": e.capacity,
-            }
-            for e in problem.engineers
+            _engineer_to_json(problem, slots, loc, win) for slots in problem.slots_of.values()
         ],
         "jobs": [
             {
@@ -290,6 +341,11 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "pinned_engineer": j.pinned_engineer,
                 "excluded_engineers": sorted(j.excluded_engineers),
                 "preferred_engineers": list(j.preferred_engineers),
+                **(
+                    {"after": [{"job": f.job, "min_lag_min": f.min_lag_min} for f in j.after]}
+                    if j.after
+                    else {}
+                ),
             }
             for j in problem.jobs
         ],
@@ -297,7 +353,7 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
             {
                 "id": d.id,
                 "location": loc(d.location),
-                "hours": win(d.hours),
+                "hours": [win(p) for p in d.periods] if d.periods else win(d.hours),
                 "pickup_min": d.pickup_min,
                 "stock": dict(d.stock),
                 "tools": sorted(d.tools),
@@ -314,6 +370,11 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
             "overtime_cost_per_min": problem.objective.overtime_cost_per_min,
             "travel_cost_per_km": problem.objective.travel_cost_per_km,
             "working_cost_per_min": problem.objective.working_cost_per_min,
+            **(
+                {"callout_cost": problem.objective.callout_cost}
+                if problem.objective.callout_cost
+                else {}
+            ),
         },
         "options": {
             "time_limit_s": problem.options.time_limit_s,
@@ -325,3 +386,46 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
             ),
         },
     }
+
+
+def _engineer_to_json(
+    problem: Problem,
+    slots: tuple[int, ...],
+    loc: Callable[[Location], dict[str, float]],
+    win: Callable[[Window], dict[str, Any]],
+) -> dict[str, Any]:
+    """One engineer's entry: the one ``shift`` form, or ``shifts`` as it was given."""
+    fmt = problem.clock.format
+    first = problem.engineers[slots[0]]
+
+    def breaks(e: Engineer) -> list[dict[str, Any]]:
+        return [
+            {"earliest": fmt(b.earliest), "latest": fmt(b.latest), "duration_min": b.duration_min}
+            for b in e.breaks
+        ]
+
+    out: dict[str, Any] = {"id": first.id, "start": loc(first.start), "end": loc(first.end)}
+    if first.in_shifts:
+        out["max_overtime_min"] = first.max_overtime_min
+        out["shifts"] = [
+            {
+                **win(e.shift),
+                "max_overtime_min": e.max_overtime_min,
+                "breaks": breaks(e),
+                **({"on_call": True} if e.on_call else {}),
+            }
+            for e in (problem.engineers[v] for v in slots)
+        ]
+    else:
+        out["shift"] = win(first.shift)
+        out["max_overtime_min"] = first.max_overtime_min
+        out["breaks"] = breaks(first)
+    out.update(
+        {
+            "skills": dict(first.skills),
+            "van_stock": dict(first.van_stock),
+            "tools": sorted(first.tools),
+            "capacity": first.capacity,
+        }
+    )
+    return out

@@ -33,6 +33,8 @@ class RouteDraft:
     engineer: str
     visits: tuple[Visit, ...]
     earliest_depart: float | None = None
+    #: Which of the engineer's shifts this route works (0 in the one-shift form).
+    shift: int = 0
 
     @property
     def job_ids(self) -> list[str]:

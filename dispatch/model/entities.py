@@ -7,6 +7,7 @@ that breaks a rule; cross-references are checked in :mod:`dispatch.model.problem
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -77,7 +78,13 @@ def _check_counts(counts: Mapping[str, int], path: str, minimum: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Engineer:
-    """A certified engineer with a shift, skills (name -> level), van stock and tools."""
+    """One shift of a certified engineer: skills (name -> level), van stock and tools.
+
+    An engineer with several shifts (contract 1.1) is one of these per shift,
+    sharing the ``id`` and numbered by ``shift_index``: each shift is a route of
+    its own, with the van restocked, so the search plans shifts as it plans
+    engineers. An ``on_call`` shift serves emergencies only.
+    """
 
     id: str
     start: Location
@@ -89,23 +96,48 @@ class Engineer:
     van_stock: Mapping[str, int] = field(default_factory=dict)
     tools: frozenset[str] = frozenset()
     capacity: int = 0
+    shift_index: int = 0
+    on_call: bool = False
+    #: Given in the contract's ``shifts`` list (version 1.1) rather than as one ``shift``.
+    in_shifts: bool = False
+    #: When the engineer's next shift starts: this one's route must be back by then.
+    next_shift_start: float = math.inf
 
     def __post_init__(self) -> None:
         path = f"engineers[{self.id}]"
         require(bool(self.id), "engineers[].id", "must be a non-empty string")
         self.start.check(f"{path}.start")
         self.end.check(f"{path}.end")
-        self.shift.check(f"{path}.shift")
-        require(self.max_overtime_min >= 0, f"{path}.max_overtime_min", "must be >= 0")
+        self.shift.check(self.shift_path)
+        require(self.max_overtime_min >= 0, f"{self.own_path}.max_overtime_min", "must be >= 0")
         for i, brk in enumerate(self.breaks):
-            brk.check(f"{path}.breaks[{i}]")
+            brk.check(f"{self.own_path}.breaks[{i}]")
         _check_counts(self.skills, f"{path}.skills", 0)
         _check_counts(self.van_stock, f"{path}.van_stock", 0)
         require(self.capacity >= 0, f"{path}.capacity", "must be >= 0 (0 means no limit)")
 
     @property
     def latest_return(self) -> float:
-        return self.shift.end + self.max_overtime_min
+        return min(self.shift.end + self.max_overtime_min, self.next_shift_start)
+
+    @property
+    def shift_path(self) -> str:
+        """The JSON path of this shift (``shift`` in the one-shift form)."""
+        base = f"engineers[{self.id}]"
+        return f"{base}.shifts[{self.shift_index}]" if self.in_shifts else f"{base}.shift"
+
+    @property
+    def own_path(self) -> str:
+        """Where this shift's overtime and breaks are given."""
+        return self.shift_path if self.in_shifts else f"engineers[{self.id}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Follows:
+    """A job that must have ended ``min_lag_min`` before another may start."""
+
+    job: str
+    min_lag_min: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +158,9 @@ class Job:
     pinned_engineer: str | None = None
     excluded_engineers: frozenset[str] = frozenset()
     preferred_engineers: tuple[str, ...] = ()
+    #: Jobs this one follows (contract 1.1): it starts only after each has ended,
+    #: plus the lag, and is unassigned when any of them is.
+    after: tuple[Follows, ...] = ()
 
     def __post_init__(self) -> None:
         path = f"jobs[{self.id}]"
@@ -148,6 +183,9 @@ class Job:
         _check_counts(self.skills, f"{path}.skills", 0)
         _check_counts(self.parts, f"{path}.parts", 0)
         require(self.demand >= 0, f"{path}.demand", "must be >= 0")
+        for i, follows in enumerate(self.after):
+            require(follows.job != self.id, f"{path}.after[{i}].job", "must not be the job itself")
+            require(follows.min_lag_min >= 0, f"{path}.after[{i}].min_lag_min", "must be >= 0")
 
     def latest_start(self, start: float) -> float:
         """How late service begun at ``start`` could begin instead: within the same
@@ -172,6 +210,9 @@ class Depot:
     pickup_min: float = 0.0
     stock: Mapping[str, int] = field(default_factory=dict)
     tools: frozenset[str] = frozenset()
+    #: Opening periods, sorted and disjoint (contract 1.1); empty means ``hours`` alone.
+    #: ``hours`` then spans them, from the first opening to the last closing.
+    periods: tuple[Window, ...] = ()
 
     def __post_init__(self) -> None:
         path = f"depots[{self.id}]"
@@ -179,17 +220,45 @@ class Depot:
         self.location.check(f"{path}.location")
         self.hours.check(f"{path}.hours")
         require(self.pickup_min >= 0, f"{path}.pickup_min", "must be >= 0")
-        require(
-            self.hours.end - self.hours.start >= self.pickup_min,
-            f"{path}.hours",
-            "must be at least pickup_min long",
-        )
+        for i, period in enumerate(self.opening):
+            at = f"{path}.hours[{i}]" if self.periods else f"{path}.hours"
+            period.check(at)
+            require(
+                period.end - period.start >= self.pickup_min, at, "must be at least pickup_min long"
+            )
+            if i:
+                require(
+                    period.start >= self.opening[i - 1].end,
+                    f"{at}.start",
+                    f"must not be before hours[{i - 1}].end (periods are sorted, disjoint)",
+                )
         _check_counts(self.stock, f"{path}.stock", 0)
+
+    @property
+    def opening(self) -> tuple[Window, ...]:
+        """The periods a pickup may lie in."""
+        return self.periods or (self.hours,)
 
     @property
     def latest_pickup(self) -> float:
         """The latest start of a pickup that ends within the opening hours."""
-        return self.hours.end - self.pickup_min
+        return self.opening[-1].end - self.pickup_min
+
+    def pickup_start(self, ready: float) -> float | None:
+        """When a pickup begins for an engineer there at ``ready``; None if the depot
+        does not open again long enough that day or later."""
+        for period in self.opening:
+            start = max(ready, period.start)
+            if start + self.pickup_min <= period.end + TIME_EPS:
+                return start
+        return None
+
+    def latest_pickup_from(self, start: float) -> float:
+        """How late a pickup begun at ``start`` could begin instead, in the same period."""
+        for period in self.opening:
+            if period.start - TIME_EPS <= start <= period.end + TIME_EPS:
+                return period.end - self.pickup_min
+        return start
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,13 +270,20 @@ class Objective:
     overtime_cost_per_min: float = 0.0
     travel_cost_per_km: float = 1.0
     working_cost_per_min: float = 0.0
+    #: What an on-call shift costs once it serves a job (contract 1.1).
+    callout_cost: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("unassigned_penalty", "late_penalty_per_min"):
             for priority, value in getattr(self, name).items():
                 require(priority >= 1, f"objective.{name}.{priority}", "priority must be >= 1")
                 require(value >= 0, f"objective.{name}.{priority}", "must be >= 0")
-        for name in ("overtime_cost_per_min", "travel_cost_per_km", "working_cost_per_min"):
+        for name in (
+            "overtime_cost_per_min",
+            "travel_cost_per_km",
+            "working_cost_per_min",
+            "callout_cost",
+        ):
             require(getattr(self, name) >= 0, f"objective.{name}", "must be >= 0")
 
     def unassigned(self, priority: int) -> float:

@@ -33,6 +33,8 @@ class Route:
     km: float
     travel_min: float
     overtime_min: float
+    #: Which of the engineer's ``shifts`` (contract 1.1); None in the one-``shift`` form.
+    shift: int | None = None
 
     @property
     def job_ids(self) -> list[str]:
@@ -78,6 +80,8 @@ class Kpis:
     sla_met_by_priority: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     unassigned_by_reason: Mapping[str, int] = field(default_factory=dict)
     cost: Mapping[str, float] = field(default_factory=dict)
+    #: On-call shifts that served a job (contract 1.1); None for a one-shift problem.
+    callouts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,9 +31,11 @@ class Problem:
 
     def __post_init__(self) -> None:
         self.horizon.check("horizon")
-        _unique([e.id for e in self.engineers], "engineers")
+        _unique([e.id for e in self.engineers if e.shift_index == 0], "engineers")
         _unique([j.id for j in self.jobs], "jobs")
         _unique([d.id for d in self.depots], "depots")
+        self._check_shifts()
+        self._check_follows()
         engineer_ids = {e.id for e in self.engineers}
         for job in self.jobs:
             path = f"jobs[{job.id}]"
@@ -47,6 +49,57 @@ class Problem:
                 for eid in sorted(getattr(job, name)):
                     require(eid in engineer_ids, f"{path}.{name}", f"unknown engineer '{eid}'")
         self._check_location_kinds()
+
+    def _check_shifts(self) -> None:
+        """An engineer's shifts are numbered in order, sorted and apart."""
+        for eid, slots in self.slots_of.items():
+            shifts = [self.engineers[v] for v in slots]
+            for k, slot in enumerate(shifts):
+                require(
+                    slot.shift_index == k,
+                    slot.shift_path,
+                    "shifts must be listed together, in order",
+                )
+                if k:
+                    require(
+                        slot.shift.start >= shifts[k - 1].shift.end,
+                        f"{slot.shift_path}.start",
+                        f"must not be before shifts[{k - 1}].end (shifts are sorted, do not overlap)",
+                    )
+            require(
+                len(shifts) == 1 or all(s.in_shifts for s in shifts),
+                f"engineers[{eid}]",
+                "has several shifts only in the 'shifts' form",
+            )
+
+    def _check_follows(self) -> None:
+        """``after`` names known jobs and never leads back to the job itself."""
+        index = self.job_index
+        for job in self.jobs:
+            for i, follows in enumerate(job.after):
+                require(
+                    follows.job in index,
+                    f"jobs[{job.id}].after[{i}].job",
+                    f"unknown job '{follows.job}'",
+                )
+        state: dict[str, int] = {}  # 1: on the path being walked, 2: done
+
+        def walk(jid: str) -> None:
+            state[jid] = 1
+            for i, follows in enumerate(self.jobs[index[jid]].after):
+                mark = state.get(follows.job, 0)
+                require(
+                    mark != 1,
+                    f"jobs[{jid}].after[{i}].job",
+                    f"'{follows.job}' follows '{jid}' through other jobs (a cycle)",
+                )
+                if mark == 0:
+                    walk(follows.job)
+            state[jid] = 2
+
+        for job in self.jobs:
+            if job.after and job.id not in state:
+                walk(job.id)
 
     def _check_location_kinds(self) -> None:
         want_geo = self.travel.location_kind == "geo"
@@ -93,7 +146,38 @@ class Problem:
 
     @cached_property
     def engineer_index(self) -> dict[str, int]:
-        return {e.id: i for i, e in enumerate(self.engineers)}
+        """Engineer id -> its first shift's index in ``engineers``."""
+        out: dict[str, int] = {}
+        for i, e in enumerate(self.engineers):
+            out.setdefault(e.id, i)
+        return out
+
+    @cached_property
+    def slots_of(self) -> dict[str, tuple[int, ...]]:
+        """Engineer id -> the indices in ``engineers`` of each of their shifts, in order."""
+        out: dict[str, list[int]] = {}
+        for i, e in enumerate(self.engineers):
+            out.setdefault(e.id, []).append(i)
+        return {eid: tuple(slots) for eid, slots in out.items()}
+
+    def slot(self, engineer: str, shift: int | None = 0) -> int:
+        """Index in ``engineers`` of an engineer's shift (KeyError if there is none)."""
+        return self.slot_index[(engineer, shift or 0)]
+
+    @cached_property
+    def slot_index(self) -> dict[tuple[str, int], int]:
+        """(engineer id, shift index) -> index in ``engineers``."""
+        return {(e.id, e.shift_index): i for i, e in enumerate(self.engineers)}
+
+    @cached_property
+    def several_days(self) -> bool:
+        """Whether the problem uses a form of contract 1.1 (shifts, periods, ``after``, callouts)."""
+        return (
+            any(e.in_shifts for e in self.engineers)
+            or any(d.periods for d in self.depots)
+            or any(j.after for j in self.jobs)
+            or self.objective.callout_cost > 0
+        )
 
     @cached_property
     def job_index(self) -> dict[str, int]:

@@ -14,6 +14,7 @@ class UnassignedReason(StrEnum):
     WINDOW_UNREACHABLE = "window_unreachable"
     CAPACITY = "capacity"
     PINNED_CONFLICT = "pinned_conflict"
+    DEPENDENCY = "dependency"
 
 
 class SlaState(StrEnum):
@@ -59,3 +60,6 @@ class ViolationCause(StrEnum):
     TOOLS = "tools"
     CAPACITY = "capacity"
     FIGURE = "figure"
+    ON_CALL = "on_call"
+    SHIFT = "shift"
+    DEPENDENCY = "dependency"

@@ -370,9 +370,9 @@ class Builder:
             if settled is not None and position > first:
                 was = settled.states[position - 1]
                 if abs(was[1] - clock) <= 1e-9 and was[6] == len(order) - len(pending):
-                    return _Timing(
-                        settled.cost + (km - was[2]) * self.per_km + late_cost - was[3], ()
-                    )
+                    first_job = engineer.on_call and not settled.ends
+                    cost = settled.cost + (km - was[2]) * self.per_km + late_cost - was[3]
+                    return _Timing(cost + (objective.callout_cost if first_job else 0.0), ())
             if record is not None:
                 record.append(
                     (
@@ -441,6 +441,8 @@ class Builder:
             return None
         overtime = max(0.0, clock - engineer.shift.end)
         cost = km * self.per_km + late_cost + overtime * objective.overtime_cost_per_min
+        if engineer.on_call and ends:
+            cost += objective.callout_cost
         if objective.working_cost_per_min:
             depart = engineer.shift.start + max(0.0, min(waited, slack))
             cost += (clock - depart) * objective.working_cost_per_min
@@ -450,17 +452,14 @@ class Builder:
         """Latest start at a stop that keeps its window, depot hours and SLA deadline."""
         if job is None:
             assert depot is not None
-            return self.problem.depots[depot].latest_pickup
+            return self.problem.depots[depot].latest_pickup_from(start)
         return self.problem.jobs[job].latest_start(start)
 
     def _start(self, ready: float, job: int | None, depot: int | None) -> float | None:
         """Service start at a stop reached at ``ready``; None if no window is left."""
         if job is None:
             assert depot is not None
-            hours = self.problem.depots[depot].hours
-            start = max(ready, hours.start)
-            pickup = self.problem.depots[depot].pickup_min
-            return start if start + pickup <= hours.end + TIME_EPS else None
+            return self.problem.depots[depot].pickup_start(ready)
         for window in self.problem.jobs[job].windows:
             if ready <= window.end + TIME_EPS:
                 return max(ready, window.start)
@@ -917,7 +916,8 @@ class Builder:
             visits += [Visit(StopType.BREAK, k) for k, p in timing.breaks if p == position]
             if position < len(located):
                 visits.append(located[position])
-        return RouteDraft(problem.engineers[route.v].id, tuple(visits))
+        engineer = problem.engineers[route.v]
+        return RouteDraft(engineer.id, tuple(visits), shift=engineer.shift_index)
 
 
 def _alike_classes(problem: Problem, layout: Layout) -> list[int]:

@@ -25,6 +25,7 @@ cannot see that a depot visit pays off only with the job it supplies.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import time
@@ -150,6 +151,8 @@ class _RoutingModel:
             overtime = scale.per_minute_cost(objective.overtime_cost_per_min)
             if overtime > 0:
                 self.time.SetCumulVarSoftUpperBound(end, scale.down(engineer.shift.end), overtime)
+            if engineer.on_call and objective.callout_cost > 0:
+                self.routing.SetFixedCostOfVehicle(scale.cost(objective.callout_cost), v)
             working = scale.per_minute_cost(objective.working_cost_per_min)
             if working > 0:
                 self.time.SetSpanCostCoefficientForVehicle(working, v)
@@ -205,9 +208,12 @@ class _RoutingModel:
         for k, (v, d) in enumerate(self.nodes.depot_visits):
             depot = problem.depots[d]
             index = self.index(self.nodes.n_jobs + k)
-            self.time.CumulVar(index).SetRange(
-                scale.up(depot.hours.start), scale.down(depot.hours.end - depot.pickup_min)
-            )
+            cumul = self.time.CumulVar(index)
+            cumul.SetRange(scale.up(depot.hours.start), scale.down(depot.latest_pickup))
+            for before, after in itertools.pairwise(depot.opening):
+                gap = (scale.down(before.end - depot.pickup_min) + 1, scale.up(after.start) - 1)
+                if gap[0] <= gap[1]:
+                    cumul.RemoveInterval(*gap)
             self._allow(index, [v])
             self.routing.AddDisjunction([index], 0)
 
@@ -354,7 +360,9 @@ class _RoutingModel:
                 merged += [visit for p, _, visit in placed if p == position]
                 if position < len(visits):
                     merged.append(visits[position])
-            out.append(RouteDraft(engineer.id, tuple(merged), earliest_depart))
+            out.append(
+                RouteDraft(engineer.id, tuple(merged), earliest_depart, engineer.shift_index)
+            )
         return out
 
     def _depot_visit(self, solution: Any, v: int, node: int, index: int) -> Visit:
@@ -384,7 +392,7 @@ class _RoutingModel:
         }
         routes: list[list[int]] = [[] for _ in range(self.n_vehicles)]
         for draft in drafts:
-            v = problem.engineer_index[draft.engineer]
+            v = problem.slot(draft.engineer, draft.shift)
             for visit in draft.visits:
                 if visit.type is StopType.JOB:
                     routes[v].append(self.index(job_node[str(visit.ref)]))

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def trim_route(problem: Problem, draft: RouteDraft) -> RouteDraft:
     """Least pickups (taken from the latest depot visits first) and needed borrows only."""
-    engineer = problem.engineers[problem.engineer_index[draft.engineer]]
+    engineer = problem.engineers[problem.slot(draft.engineer, draft.shift)]
     visits = list(draft.visits)
     parts = sorted({p for v in visits for p in v.pickup})
     pickups = [dict(v.pickup) for v in visits]

@@ -30,10 +30,10 @@ def fits(problem: Problem) -> bool:
 
     That is: no breaks, overtime, working-time cost, parts, tools, skills,
     exclusions or pins; one window per job; no SLA deadline that could be
-    missed with a cost.
+    missed with a cost; one shift per engineer and no job that follows another.
     """
     objective = problem.objective
-    if objective.working_cost_per_min:
+    if objective.working_cost_per_min or problem.several_days:
         return False
     for engineer in problem.engineers:
         if engineer.breaks or engineer.max_overtime_min:
@@ -140,7 +140,9 @@ def solve_routes(
         visits = tuple(
             Visit(StopType.JOB, clients[act.idx].name) for act in route if act.is_client()
         )
-        drafts.append(RouteDraft(problem.engineers[v].id, visits))
+        drafts.append(
+            RouteDraft(problem.engineers[v].id, visits, shift=problem.engineers[v].shift_index)
+        )
     wall = time.monotonic() - began
     if progress is not None:
         progress(wall, result.cost() / money if math.isfinite(result.cost()) else math.inf, 1)

@@ -202,7 +202,72 @@ CASES: list[tuple[str, Tamper, set[V]]] = [
     ("objective misstated", lambda pr, pl: pl["kpis"].update(objective=0), {V.FIGURE}),
     ("SLA misstated", lambda pr, pl: pl["jobs"][0].update(sla_met=False), {V.FIGURE}),
     ("late SLA hidden", lambda pr, pl: pr["jobs"][0].update(sla_deadline=at("08:20")), {V.FIGURE}),
+    # contract 1.1: several days
+    (
+        "on-call shift serves a normal job",
+        lambda pr, pl: _in_shifts(pr, pl, on_call=True, callouts=1),
+        {V.ON_CALL},
+    ),
+    (
+        "route names no shift",
+        lambda pr, pl: (_in_shifts(pr, pl), pl["routes"][0].pop("shift")),
+        {V.SHIFT},
+    ),
+    (
+        "route in a shift the engineer lacks",
+        lambda pr, pl: (_in_shifts(pr, pl), pl["routes"][0].update(shift=1)),
+        {V.UNKNOWN_ID, V.MISSING_JOB},
+    ),
+    (
+        "follows a job too soon",
+        lambda pr, pl: (
+            pr["jobs"][1].update(after=[{"job": "J1", "min_lag_min": 200}]),
+            pl["kpis"].update(callouts=0),
+        ),
+        {V.DEPENDENCY},
+    ),
+    (
+        "follows a job left out",
+        lambda pr, pl: (
+            pr["jobs"][0].update(after=[{"job": "J3", "min_lag_min": 0}]),
+            pr["jobs"].append(job("J3", 50)),
+            pl["unassigned"].append({"id": "J3", "reason": "capacity", "detail": ""}),
+            pl["kpis"].update(callouts=0, jobs=3),
+        ),
+        {V.DEPENDENCY, V.FIGURE},
+    ),
+    (
+        "depot closed between its periods",
+        lambda pr, pl: (
+            pr["depots"][0].update(
+                hours=[
+                    {"start": at("08:00"), "end": at("08:15")},
+                    {"start": at("09:00"), "end": at("18:00")},
+                ]
+            ),
+            pl["kpis"].update(callouts=0),
+        ),
+        {V.DEPOT_HOURS},
+    ),
+    (
+        "callouts misstated",
+        lambda pr, pl: _in_shifts(pr, pl, callouts=1),
+        {V.FIGURE},
+    ),
 ]
+
+
+def _in_shifts(
+    pr: dict[str, Any], pl: dict[str, Any], on_call: bool = False, callouts: int = 0
+) -> None:
+    """E1 in the several-day form: its one shift in ``shifts``, the route naming it."""
+    e1 = pr["engineers"][0]
+    shift = {**e1.pop("shift"), "breaks": e1.pop("breaks")}
+    if on_call:
+        shift["on_call"] = True
+    e1["shifts"] = [shift]
+    pl["routes"][0]["shift"] = 0
+    pl["kpis"]["callouts"] = callouts
 
 
 @pytest.mark.parametrize(("name", "tamper", "expected"), CASES, ids=[c[0] for c in CASES])
