@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from dispatch.errors import ProblemError
 from dispatch.evaluate.check import check
 from dispatch.evaluate.diagnose import diagnose
-from dispatch.evaluate.timing import evaluate, schedule
+from dispatch.evaluate.timing import evaluate, schedule_all
 from dispatch.model.entities import Engine
 from dispatch.model.plan import Plan, SolverInfo
 from dispatch.search.pickups import trim
@@ -119,7 +119,7 @@ def _plan_from(
 def plan_from_drafts(problem: Problem, found: Sequence[RouteDraft]) -> Plan:
     """Trim pickups, time the routes, diagnose the unserved jobs, recompute every figure."""
     drafts = trim(problem, found)
-    routes = [schedule(problem, d) for d in drafts if d.job_ids]
+    routes = schedule_all(problem, [d for d in drafts if d.job_ids])
     served = {job_id for r in routes for job_id in r.job_ids}
     unserved = [j.id for j in problem.jobs if j.id not in served]
     unassigned = diagnose(problem, routes, unserved)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from dispatch.model.entities import Engineer, Job
-    from dispatch.model.plan import Route
+    from dispatch.model.plan import Route, Stop
     from dispatch.model.problem import Problem
 
 R = UnassignedReason
@@ -34,56 +34,101 @@ R = UnassignedReason
 def diagnose(problem: Problem, routes: Sequence[Route], job_ids: Iterable[str]) -> list[Unassigned]:
     """A reason and a human detail for each job id given (jobs not in any route)."""
     taken = _depot_draws(routes)
-    return [_diagnose_one(problem, problem.job_index[j], taken) for j in job_ids]
+    timed = {str(s.id): s for r in routes for s in r.stops if s.type is StopType.JOB}
+    out = []
+    for job_id in job_ids:
+        found = _diagnose_one(problem, problem.job_index[job_id], taken)
+        if found.reason is R.CAPACITY:
+            waiting = _dependency(problem, problem.jobs[problem.job_index[job_id]], timed)
+            if waiting is not None:
+                found = Unassigned(job_id, R.DEPENDENCY, waiting)
+        out.append(found)
+    return out
+
+
+def _dependency(problem: Problem, job: Job, timed: dict[str, Stop]) -> str | None:
+    """Why the jobs ``job`` follows keep it out: one is not served, or it could
+    only start after its last window closes; None if neither."""
+    release = -math.inf
+    for follows in job.after:
+        first = timed.get(follows.job)
+        if first is None:
+            return f"follows {follows.job}, which is not served"
+        release = max(release, first.end + follows.min_lag_min)
+    if job.after and release > job.windows[-1].end:
+        return (
+            f"may start only from {problem.clock.label(release)} (after {_names_of(job)} "
+            f"plus the lag), after its last window closes at "
+            f"{problem.clock.label(job.windows[-1].end)}"
+        )
+    return None
+
+
+def _names_of(job: Job) -> str:
+    return ", ".join(f.job for f in job.after)
 
 
 def _names(engineers: Sequence[Engineer], limit: int = 4) -> str:
-    ids = [e.id for e in engineers]
+    ids = list(dict.fromkeys(e.id for e in engineers))  # an engineer once, for all shifts
     more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
     return ", ".join(ids[:limit]) + more
 
 
+def _count(engineers: Sequence[Engineer]) -> int:
+    return len({e.id for e in engineers})
+
+
 def _diagnose_one(problem: Problem, j: int, taken: dict[str, int]) -> Unassigned:
+    """The first rule no engineer's shift gets past (each shift is an entry of
+    ``problem.engineers``; an engineer counts once in the details)."""
     job = problem.jobs[j]
     if not problem.engineers:
         return Unassigned(job.id, R.NO_SKILLED_ENGINEER, "the problem has no engineers")
-    pool = list(problem.engineers)
+    slots = list(range(len(problem.engineers)))
     reach = reachable_alone(problem, j)
     if job.pinned_engineer is not None:
-        pinned = problem.engineers[problem.engineer_index[job.pinned_engineer]]
-        problem_with_pin = _pin_problem(
-            problem, pinned, job, reach[problem.engineer_index[pinned.id]]
-        )
+        mine = problem.slots_of[job.pinned_engineer]
+        pinned = problem.engineers[mine[0]]
+        problem_with_pin = _pin_problem(problem, pinned, job, any(reach[i] for i in mine))
         if problem_with_pin:
             return Unassigned(job.id, R.PINNED_CONFLICT, problem_with_pin)
-        pool = [pinned]
-    skilled = [e for e in pool if not skill_shortfall(e, job)]
+        slots = list(mine)
+    shifts = problem.engineers
+    skilled = [i for i in slots if not skill_shortfall(shifts[i], job)]
     if not skilled:
         return Unassigned(job.id, R.NO_SKILLED_ENGINEER, _skill_detail(problem, job))
-    permitted = [e for e in skilled if is_permitted(e, job)]
+    permitted = [i for i in skilled if is_permitted(shifts[i], job)]
     if not permitted:
-        return Unassigned(
-            job.id,
-            R.EXCLUDED,
-            f"all {len(skilled)} engineers with the skills are excluded ({_names(skilled)})",
-        )
-    equipped = [e for e in permitted if not missing_tools(problem, e, job)]
+        with_skills = [shifts[i] for i in skilled]
+        if all(e.on_call for e in with_skills):
+            detail = (
+                f"the {_count(with_skills)} engineers with the skills are on call "
+                f"({_names(with_skills)}), which serves emergencies only"
+            )
+        else:
+            detail = (
+                f"all {_count(with_skills)} engineers with the skills are excluded "
+                f"({_names(with_skills)})"
+            )
+        return Unassigned(job.id, R.EXCLUDED, detail)
+    equipped = [i for i in permitted if not missing_tools(problem, shifts[i], job)]
     if not equipped:
-        tools = ", ".join(missing_tools(problem, permitted[0], job))
+        tools = ", ".join(missing_tools(problem, shifts[permitted[0]], job))
         return Unassigned(
             job.id,
             R.NO_PARTS,
             f"needs tool {tools}; no skilled engineer carries it and no depot lends it",
         )
-    stocked = [e for e in equipped if not missing_parts(problem, e, job)]
-    if not stocked:
-        part, need, held = missing_parts(problem, equipped[0], job)[0]
+    stocked_slots = [i for i in equipped if not missing_parts(problem, shifts[i], job)]
+    if not stocked_slots:
+        part, need, held = missing_parts(problem, shifts[equipped[0]], job)[0]
         return Unassigned(
             job.id,
             R.NO_PARTS,
             f"needs {need} x {part}; at most {held} held in a van and all depots together",
         )
-    able = [e for e in stocked if reach[problem.engineer_index[e.id]]]
+    stocked = [shifts[i] for i in stocked_slots]
+    able = [shifts[i] for i in stocked_slots if reach[i]]
     if not able:
         windows = ", ".join(
             f"{problem.clock.label(w.start)}-{problem.clock.label(w.end)}" for w in job.windows
@@ -91,7 +136,7 @@ def _diagnose_one(problem: Problem, j: int, taken: dict[str, int]) -> Unassigned
         return Unassigned(
             job.id,
             R.WINDOW_UNREACHABLE,
-            f"no qualified engineer ({len(stocked)}) can start inside {windows} "
+            f"no qualified engineer ({_count(stocked)}) can start inside {windows} "
             "and be back within shift plus overtime",
         )
     return Unassigned(job.id, R.CAPACITY, _capacity_detail(problem, job, able, taken))
@@ -155,11 +200,13 @@ def _capacity_detail(
     late_rate = problem.objective.late(job.priority)
     cheapest, late_by = math.inf, 0.0
     for e in able:
-        i = problem.engineer_index[e.id]
+        i = problem.slot_index[(e.id, e.shift_index)]
         late = 0.0 if job.sla_deadline is None else max(0.0, float(starts[i]) - job.sla_deadline)
-        cost = problem.objective.travel_cost_per_km * (
-            net.km(net.engineer_start[i], site) + net.km(site, net.engineer_end[i])
-        ) + late * late_rate
+        cost = (
+            problem.objective.travel_cost_per_km
+            * (net.km(net.engineer_start[i], site) + net.km(site, net.engineer_end[i]))
+            + late * late_rate
+        )
         if cost < cheapest:
             cheapest, late_by = cost, late
     if cheapest > penalty:
@@ -169,6 +216,6 @@ def _capacity_detail(
             f"unassigned penalty of {penalty:,.2f}"
         )
     return (
-        f"{len(able)} engineer(s) could do it alone ({_names(able)}), "
+        f"{_count(able)} engineer(s) could do it alone ({_names(able)}), "
         "but their days had no room left for it"
     )

@@ -22,7 +22,7 @@ from dispatch.model.reasons import StopType
 from dispatch.model.units import TIME_EPS
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from dispatch.model.draft import RouteDraft
     from dispatch.model.entities import Break
@@ -33,21 +33,91 @@ if TYPE_CHECKING:
 DELAY_TRIES = 6
 
 
-def schedule(problem: Problem, draft: RouteDraft) -> Route:
-    """Time a draft route (see the module docstring for the rules)."""
-    route = _earliest(problem, draft)
+def schedule(
+    problem: Problem,
+    draft: RouteDraft,
+    release: Mapping[str, float] | None = None,
+    due: Mapping[str, float] | None = None,
+) -> Route:
+    """Time a draft route (see the module docstring for the rules).
+
+    ``release``: job id -> earliest start the jobs it follows allow; ``due``: job
+    id -> latest start its followers allow (see :func:`schedule_all`).
+    """
+    release = release or {}
+    due = due or {}
+    route = _earliest(problem, draft, release)
     if problem.objective.working_cost_per_min <= 0 or not route.stops:
         return route
     breaks = _break_order(problem, draft)
-    delay = _departure_slack(problem, route, breaks)
+    delay = _departure_slack(problem, route, breaks, due)
     for _ in range(DELAY_TRIES):
         if delay <= TIME_EPS:
             break
-        later = _earliest(problem, replace(draft, earliest_depart=route.depart + delay))
-        if _no_worse(problem, route, later, breaks):
+        later = _earliest(problem, replace(draft, earliest_depart=route.depart + delay), release)
+        if _no_worse(problem, route, later, breaks, due):
             return later
         delay /= 2
     return route
+
+
+def schedule_all(problem: Problem, drafts: Sequence[RouteDraft]) -> list[Route]:
+    """Time every draft route; a job that follows others starts once each has ended
+    plus its lag.
+
+    Routes are timed earliest first, then again wherever a job's release moved,
+    until no release moves (routes may wait on each other in both directions).
+    A day without ``after`` is timed route by route, as :func:`schedule` does.
+    """
+    if not any(job.after for job in problem.jobs):
+        return [schedule(problem, d) for d in drafts]
+    release: dict[str, float] = {}
+    routes = [_earliest(problem, d, release) for d in drafts]
+    for _ in range(len(problem.jobs) + 1):
+        wanted = _releases(problem, routes)
+        moved = {j for j in wanted.keys() | release.keys() if wanted.get(j) != release.get(j)}
+        if not moved:
+            break
+        release = wanted
+        routes = [
+            _earliest(problem, d, release) if moved.intersection(d.job_ids) else r
+            for d, r in zip(drafts, routes, strict=True)
+        ]
+    if problem.objective.working_cost_per_min <= 0:
+        return routes
+    due = _dues(problem, routes)
+    return [schedule(problem, d, release, due) for d in drafts]
+
+
+def _job_stops(routes: Sequence[Route]) -> dict[str, Stop]:
+    return {str(s.id): s for r in routes for s in r.stops if s.type is StopType.JOB}
+
+
+def _releases(problem: Problem, routes: Sequence[Route]) -> dict[str, float]:
+    """Job id -> the earliest start the served jobs it follows allow."""
+    timed = _job_stops(routes)
+    out: dict[str, float] = {}
+    for job in problem.jobs:
+        ends = [timed[f.job].end + f.min_lag_min for f in job.after if f.job in timed]
+        if ends and job.id in timed:
+            out[job.id] = max(ends)
+    return out
+
+
+def _dues(problem: Problem, routes: Sequence[Route]) -> dict[str, float]:
+    """Job id -> the latest start that lets each served job following it start as timed."""
+    timed = _job_stops(routes)
+    out: dict[str, float] = {}
+    for job in problem.jobs:
+        mine = timed.get(job.id)
+        if mine is None:
+            continue
+        for follows in job.after:
+            first = timed.get(follows.job)
+            if first is not None:
+                latest = mine.start - follows.min_lag_min - (first.end - first.start)
+                out[follows.job] = min(out.get(follows.job, latest), latest)
+    return out
 
 
 def _break_order(problem: Problem, draft: RouteDraft) -> list[Break]:
@@ -63,7 +133,9 @@ def _latest_start(problem: Problem, stop: Stop) -> float:
     return problem.jobs[problem.job_index[str(stop.id)]].latest_start(stop.start)
 
 
-def _departure_slack(problem: Problem, route: Route, breaks: list[Break]) -> float:
+def _departure_slack(
+    problem: Problem, route: Route, breaks: list[Break], due: Mapping[str, float]
+) -> float:
     """How much later the route could leave without any stop getting worse."""
     taken = iter(breaks)
     waited = 0.0
@@ -74,11 +146,20 @@ def _departure_slack(problem: Problem, route: Route, breaks: list[Break]) -> flo
             continue
         if stop.arrival is not None:
             waited += stop.start - stop.arrival
-        slack = min(slack, waited + _latest_start(problem, stop) - stop.start)
+        latest = _latest_start(problem, stop)
+        if stop.type is StopType.JOB:
+            latest = min(latest, due.get(str(stop.id), latest))
+        slack = min(slack, waited + latest - stop.start)
     return max(0.0, min(slack, waited))
 
 
-def _no_worse(problem: Problem, before: Route, after: Route, breaks: list[Break]) -> bool:
+def _no_worse(
+    problem: Problem,
+    before: Route,
+    after: Route,
+    breaks: list[Break],
+    due: Mapping[str, float],
+) -> bool:
     """Whether ``after`` keeps every stop feasible and costs no more than ``before``."""
     if after.return_at > before.return_at + TIME_EPS:
         return False
@@ -100,6 +181,8 @@ def _no_worse(problem: Problem, before: Route, after: Route, breaks: list[Break]
         job = problem.jobs[problem.job_index[str(new.id)]]
         if not any(w.start - TIME_EPS <= new.start <= w.end + TIME_EPS for w in job.windows):
             return False
+        if new.start > due.get(job.id, new.start) + TIME_EPS:
+            return False
         if (
             job.sla_deadline is not None
             and max(0.0, new.start - job.sla_deadline)
@@ -109,8 +192,9 @@ def _no_worse(problem: Problem, before: Route, after: Route, breaks: list[Break]
     return True
 
 
-def _earliest(problem: Problem, draft: RouteDraft) -> Route:
-    """The earliest schedule of a draft route, leaving no earlier than ``earliest_depart``."""
+def _earliest(problem: Problem, draft: RouteDraft, release: Mapping[str, float]) -> Route:
+    """The earliest schedule of a draft route, leaving no earlier than ``earliest_depart``
+    and starting no job before its ``release``."""
     e_index = problem.slot(draft.engineer, draft.shift)
     engineer = problem.engineers[e_index]
     net = problem.network
@@ -160,6 +244,7 @@ def _earliest(problem: Problem, draft: RouteDraft) -> Route:
             break
         if visit.type is StopType.JOB:
             job = problem.jobs[problem.job_index[str(visit.ref)]]
+            ready = max(ready, release.get(job.id, ready))
             start = ready
             for window in job.windows:
                 if window.end + TIME_EPS >= ready:
@@ -212,7 +297,7 @@ def evaluate(
     solver: SolverInfo | None = None,
 ) -> Plan:
     """Build a plan from drafts: timed routes, job outcomes and recomputed KPIs."""
-    routes = tuple(schedule(problem, d) for d in drafts if d.job_ids)
+    routes = tuple(schedule_all(problem, [d for d in drafts if d.job_ids]))
     outcomes = tuple(
         job_outcome(problem, route.engineer, stop)
         for route in routes

@@ -49,6 +49,38 @@ def _breaks_taken(plan: Plan, now: float) -> dict[str, int]:
     return out
 
 
+def _released(problem: Problem, state: DayState, raw: dict[str, Any]) -> dict[str, Any]:
+    """A job that follows one done or under way: the ``after`` on it becomes a
+    window start (it ended at the latest by now, or when it started plus its
+    duration). One cancelled stays named, and the rest-of-day problem refuses it."""
+    if not raw.get("after"):
+        return raw
+    kept, release = [], -float("inf")
+    for follows in raw["after"]:
+        report = state.jobs.get(follows["job"])
+        if report is None or report.status is ReportedStatus.CANCELLED:
+            kept.append(follows)
+            continue
+        first = problem.jobs[problem.job_index[follows["job"]]]
+        ended = state.now
+        if report.started is not None:
+            ended = report.started + first.duration_min
+            if report.status is ReportedStatus.DONE:
+                ended = min(ended, state.now)
+        release = max(release, ended + follows.get("min_lag_min", 0.0))
+    out = {**raw, "after": kept} if kept else {k: v for k, v in raw.items() if k != "after"}
+    if release > -float("inf"):
+        fmt, parse = problem.clock.format, problem.clock.parse
+        windows = []
+        for w in raw["windows"]:
+            start, end = parse(w["start"], "window"), parse(w["end"], "window")
+            if end >= release:
+                windows.append({"start": fmt(max(start, release)), "end": w["end"]})
+        # no window left: one instant after the release, which no engineer can meet
+        out["windows"] = windows or [{"start": fmt(release), "end": fmt(release)}]
+    return out
+
+
 def _where_now(
     problem: Problem, data: dict[str, Any], route: Route, state: DayState, home: dict[str, Any]
 ) -> tuple[dict[str, Any], float]:
@@ -72,7 +104,9 @@ def _where_now(
         status = state.status(str(stop.id)) if stop.type is StopType.JOB else None
         if status is ReportedStatus.CANCELLED:
             continue
-        finished = status is ReportedStatus.DONE or (stop.type is StopType.DEPOT and stop.end <= now)
+        finished = status is ReportedStatus.DONE or (
+            stop.type is StopType.DEPOT and stop.end <= now
+        )
         if finished:
             here, free_from = site(stop), stop.end
             continue
@@ -88,6 +122,13 @@ def _where_now(
 def residual_problem(problem: Problem, plan: Plan, state: DayState) -> dict[str, Any]:
     """The rest-of-day problem in the contract's JSON form (see the module docstring)."""
     data = problem_to_json(problem)
+    for raw in data["engineers"]:
+        if len(raw.get("shifts", ())) > 1:
+            raise ProblemError(
+                f"engineers[{raw['id']}].shifts",
+                "re-planning works on the day under way: give each engineer today's shift "
+                "only (a plan of several days is planned again whole)",
+            )
     fmt = problem.clock.format
     now = state.now
     route_of = {r.engineer: r for r in plan.routes}
@@ -176,7 +217,7 @@ def residual_problem(problem: Problem, plan: Plan, state: DayState) -> dict[str,
         }
         for raw in data["depots"]
     ]
-    jobs = [raw for raw in data["jobs"] if raw["id"] not in gone] + [
+    jobs = [_released(problem, state, raw) for raw in data["jobs"] if raw["id"] not in gone] + [
         dict(j) for j in state.new_jobs
     ]
     return {

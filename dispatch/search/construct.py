@@ -159,6 +159,22 @@ class Builder:
             for e in problem.engineers
         ]
         self.allowed_sets = {j: frozenset(v) for j, v in layout.allowed.items()}
+        #: Jobs that follow others (contract 1.1 ``after``): job -> (job it follows,
+        #: lag), and the reverse, job -> (its follower, lag). Empty for most days.
+        self.preds: dict[int, tuple[tuple[int, float], ...]] = {}
+        self.followers: dict[int, list[tuple[int, float]]] = {}
+        for j, spec in enumerate(problem.jobs):
+            if spec.after:
+                self.preds[j] = tuple((problem.job_index[f.job], f.min_lag_min) for f in spec.after)
+                for p, lag in self.preds[j]:
+                    self.followers.setdefault(p, []).append((j, lag))
+        #: Routes whose timeline is being worked out (a guard: routes never wait on
+        #: each other in a loop, see :meth:`_waits_on`).
+        self._timing_now: set[int] = set()
+        #: Routes being timed as they stand: their jobs' followers were checked when
+        #: each change was made, and only move earlier since, so are not checked again
+        #: (which would make two routes linked by ``after`` wait on each other).
+        self._as_they_stand: set[int] = set()
         #: Engineers alike in every respect an empty route depends on share a class:
         #: when empty, one of them stands for all (many vans leaving one office).
         self.alike = _alike_classes(problem, layout)
@@ -297,7 +313,14 @@ class Builder:
         if depot not in route.timelines:
             stops = self._stops(depot, route.jobs)
             states: list[_State] = []
-            timing = self._run(route.v, depot, stops, 0, self._initial(route.v), (), (), states)
+            self._timing_now.add(route.v)
+            if depot == route.depot:
+                self._as_they_stand.add(route.v)
+            try:
+                timing = self._run(route.v, depot, stops, 0, self._initial(route.v), (), (), states)
+            finally:
+                self._timing_now.discard(route.v)
+                self._as_they_stand.discard(route.v)
             route.timelines[depot] = (
                 None
                 if timing is None
@@ -391,11 +414,24 @@ class Builder:
             target = net.engineer_end[v] if final else stops[position][0]
             leg = self.minutes[here][target]
             km += self.km[here][target]
+            # A job that follows others starts no earlier than they allow.
+            release = None
+            if not final and stops[position][1] in self.preds:
+                release = self._release(v, stops, position, ends)
+                if release is None:
+                    return None
             # Take each pending break now if waiting until after this stop is too late.
             while pending:
                 brk = engineer.breaks[pending[0]]
                 after = (
-                    self._finish(clock + leg, stops, position, depot) if not final else clock + leg
+                    self._finish(
+                        clock + leg if release is None else max(clock + leg, release),
+                        stops,
+                        position,
+                        depot,
+                    )
+                    if not final
+                    else clock + leg
                 )
                 if after is None:
                     return None
@@ -417,7 +453,9 @@ class Builder:
             if final:
                 clock = arrival
                 break
-            start = self._start(arrival, stops[position][1], depot)
+            start = self._start(
+                arrival if release is None else max(arrival, release), stops[position][1], depot
+            )
             if start is None:
                 return None
             job = stops[position][1]
@@ -436,6 +474,12 @@ class Builder:
             clock = start + self._service(job, depot)
             if job is not None:
                 ends.append(clock)
+                if (
+                    job in self.followers
+                    and v not in self._as_they_stand
+                    and not self._followers_keep(v, job, clock)
+                ):
+                    return None
             here = target
         if clock > engineer.latest_return + TIME_EPS:
             return None
@@ -447,6 +491,78 @@ class Builder:
             depart = engineer.shift.start + max(0.0, min(waited, slack))
             cost += (clock - depart) * objective.working_cost_per_min
         return _Timing(cost, tuple(taken), tuple(ends))
+
+    def _release(
+        self, v: int, stops: list[tuple[int, int | None]], position: int, ends: list[float]
+    ) -> float | None:
+        """The earliest start the jobs that the stop at ``position`` follows allow:
+        each one's end plus its lag. None when one of them is not served, or is
+        served later on this same route."""
+        job = stops[position][1]
+        assert job is not None
+        release = -math.inf
+        for p, lag in self.preds[job]:
+            end = None
+            timed = 0
+            for _, other in stops[:position]:
+                if other is None:
+                    continue
+                if other == p:
+                    end = ends[timed]
+                    break
+                timed += 1
+            if end is None:
+                host = self.where.get(p)
+                if host is None or host == v or self._waits_on(host, v):
+                    return None
+                end = self._end_of(p)
+                if end is None:
+                    return None
+            release = max(release, end + lag)
+        return release
+
+    def _waits_on(self, first: int, then: int) -> bool:
+        """Whether route ``first`` waits, through jobs that follow others, for route
+        ``then``: a job on ``then`` may then not follow one on ``first``, or the
+        two routes would wait on each other, and neither could be timed alone."""
+        seen = {first}
+        todo = [first]
+        while todo:
+            route = self.routes[todo.pop()]
+            for j in route.jobs:
+                for p, _ in self.preds.get(j, ()):
+                    host = self.where.get(p)
+                    if host == then:
+                        return True
+                    if host is not None and host not in seen:
+                        seen.add(host)
+                        todo.append(host)
+        return False
+
+    def _end_of(self, job: int) -> float | None:
+        """Service end of a served job as its route is timed now (None if it cannot be)."""
+        route = self.routes[self.where[job]]
+        if route.v in self._timing_now:
+            return None  # never expected: routes do not wait on each other in a loop
+        line = self._timeline(route, route.depot)
+        if line is None or len(line.ends) != len(route.jobs):
+            return None
+        return line.ends[route.jobs.index(job)]
+
+    def _followers_keep(self, v: int, job: int, end: float) -> bool:
+        """Whether ``job`` ending at ``end`` still lets each of its followers served on
+        another route start when it does now (a later end would move that route)."""
+        for follower, lag in self.followers[job]:
+            host = self.where.get(follower)
+            if host is None or host == v:
+                continue  # on this route its own release is checked when it is reached
+            their_end = self._end_of(follower)
+            if their_end is None:
+                return False
+            start = their_end - self.problem.jobs[follower].duration_min
+            if end + lag > start + TIME_EPS:
+                return False
+        return True
 
     def _latest(self, start: float, job: int | None, depot: int | None) -> float:
         """Latest start at a stop that keeps its window, depot hours and SLA deadline."""
@@ -727,6 +843,12 @@ class Builder:
         queue = list(jobs)
         while queue:
             job = queue.pop(0)
+            waits_for = [p for p, _ in self.preds.get(job, ()) if p in queue]
+            if waits_for:
+                # a job goes in after those it follows (the order of ``after`` has no cycle)
+                at = max(queue.index(p) for p in waits_for) + 1
+                queue.insert(at, job)
+                continue
             penalty = problem.objective.unassigned(problem.jobs[job].priority)
             found = self.best_insertion(job)
             if found is not None and found[0] < penalty:
@@ -796,8 +918,21 @@ class Builder:
                 self.stock[depot][part] = self.stock[depot].get(part, 0) - units
         route.depot, route.pickup, route.borrow = depot, dict(pickup), set(borrow)
 
-    def remove(self, job: int) -> bool:
-        """Take a job out of its route (and any pickup it no longer needs); False if it cannot be."""
+    def remove(self, job: int) -> list[int]:
+        """Take a job out of its route (and any pickup it no longer needs), after the
+        served jobs that follow it: the jobs taken out, without ``job`` if its route
+        cannot do without it."""
+        taken: list[int] = []
+        for follower, _ in self.followers.get(job, ()):
+            if follower in self.where:
+                taken += self.remove(follower)
+        if any(f in self.where for f, _ in self.followers.get(job, ())):
+            return taken  # a follower's route cannot do without it: the job stays too
+        if self._take_out(job):
+            taken.append(job)
+        return taken
+
+    def _take_out(self, job: int) -> bool:
         route = self.routes[self.where[job]]
         jobs = [j for j in route.jobs if j != job]
         engineer = self.problem.engineers[route.v]
@@ -863,6 +998,8 @@ class Builder:
             given_up = route.jobs[len(route.jobs) - drop :]
             if less_urgent_only and any(problem.jobs[g].priority <= urgency for g in given_up):
                 break  # giving up more of the day's end only adds such jobs
+            if any(f in self.where for g in given_up for f, _ in self.followers.get(g, ())):
+                break  # a job served elsewhere follows it: not given up in passing
             forfeit = self._forfeit(given_up)
             capacity = problem.engineers[v].capacity
             load = sum(problem.jobs[k].demand for k in kept) + problem.jobs[job].demand
@@ -898,7 +1035,11 @@ class Builder:
 
     def _draft(self, route: _Route) -> RouteDraft:
         problem = self.problem
-        timing = self.time_route(route.v, route.depot, route.jobs)
+        self._as_they_stand.add(route.v)
+        try:
+            timing = self.time_route(route.v, route.depot, route.jobs)
+        finally:
+            self._as_they_stand.discard(route.v)
         assert timing is not None
         located: list[Visit] = []
         if route.depot is not None:
@@ -922,8 +1063,8 @@ class Builder:
 
 def _alike_classes(problem: Problem, layout: Layout) -> list[int]:
     """Per engineer, a class number shared by the engineers an empty route cannot tell apart:
-    the same start, end, shift, breaks, skills, van, tools, capacity and depot visits
-    (which pins and exclusions by name can make differ)."""
+    the same start, end, shift, breaks, skills, van, tools, capacity, depot visits
+    (which pins and exclusions by name can make differ) and on-call duty."""
     net = problem.network
     classes: dict[tuple[object, ...], int] = {}
     out = []
@@ -940,6 +1081,7 @@ def _alike_classes(problem: Problem, layout: Layout) -> list[int]:
             tuple(sorted(e.tools)),
             e.capacity,
             tuple(layout.depot_options.get(v, ())),
+            e.on_call,
         )
         out.append(classes.setdefault(key, len(classes)))
     return out

@@ -143,7 +143,9 @@ def _remove_strings(
         length = int(rng.uniform(1, min(len(jobs), longest) + 1))
         at = jobs.index(job)
         first = int(rng.integers(max(0, at - length + 1), min(at, len(jobs) - length) + 1))
-        removed += [j for j in jobs[first : first + length] if builder.remove(j)]
+        for j in jobs[first : first + length]:
+            if j in builder.where:  # not taken out already as a follower of another
+                removed += builder.remove(j)
     return removed
 
 

@@ -447,10 +447,13 @@ def solve_routes(
     solutions = 1
     if progress is not None:
         progress(first_at, builder.objective(), solutions)
+    # OR-Tools' model has no "after": with jobs that follow others, the own search
+    # (which keeps each job after those it follows) has the whole limit.
+    share = 1.0 if builder.preds else LNS_SHARE
     steps = improve(
         builder,
         options.seed,
-        deadline=began + LNS_SHARE * options.time_limit_s,
+        deadline=began + share * options.time_limit_s,
         max_steps=None
         if options.solution_limit is None
         else LNS_STEPS_PER_SOLUTION * options.solution_limit,
@@ -460,6 +463,10 @@ def solve_routes(
     if progress is not None:
         progress(time.monotonic() - began, builder.objective(), solutions)
     remaining = options.time_limit_s - (time.monotonic() - began)
+    if builder.preds:
+        return EngineResult(
+            tuple(initial), "searched", solutions, first_at, time.monotonic() - began
+        )
     if remaining <= 0.05 or not layout.jobs:
         return EngineResult(tuple(initial), "constructed", solutions, first_at, first_at)
     model = _RoutingModel(problem, _nodes(problem, layout), layout.allowed, scale)

@@ -354,3 +354,54 @@ def test_a_break_due_while_on_the_road_is_not_kept_twice() -> None:
     route = next(r for r in result.plan.routes if r.engineer == "E021")
     assert all(s.type.value != "break" for s in route.stops)
     assert result.problem.engineers[0].breaks == ()
+
+
+def test_a_follow_up_of_a_job_done_waits_for_its_lag_in_the_rest_of_the_day() -> None:
+    # B follows A by 90 min; A (08:30-09:30) was started at 08:40, so ends 09:40.
+    data = _day()
+    data["jobs"][1]["after"] = [{"job": "A", "min_lag_min": 90}]
+    problem = problem_from_json(data)
+    plan = evaluate(
+        problem,
+        [RouteDraft("E1", (Visit(StopType.JOB, "A"), Visit(StopType.JOB, "C"), Visit(StopType.JOB, "B")))],
+        [],
+    )
+    assert check(problem, plan) == []
+    state = _state(
+        problem,
+        now=at("10:00"),
+        jobs={"A": {"status": "done", "engineer": "E1", "started": at("08:40")}},
+    )
+    result = replan(problem, plan, state, SolveOptions(time_limit_s=1))
+    rest = result.problem
+    b = rest.jobs[rest.job_index["B"]]
+    assert b.after == ()
+    assert [(w.start, w.end) for w in b.windows] == [(minutes("11:10"), minutes("17:00"))]
+    assert check(rest, result.plan) == []
+    served = {o.id: o for o in result.plan.jobs}
+    assert served["B"].start >= minutes("11:10")
+
+
+def test_a_follow_up_of_a_cancelled_job_is_refused_by_name() -> None:
+    data = _day()
+    data["jobs"][1]["after"] = [{"job": "A"}]
+    problem = problem_from_json(data)
+    plan = evaluate(problem, [RouteDraft("E1", (Visit(StopType.JOB, "A"), Visit(StopType.JOB, "B")))], [])
+    state = _state(problem, now=at("08:00"), jobs={"A": {"status": "cancelled"}})
+    with pytest.raises(ProblemError) as caught:
+        replan(problem, plan, state, SolveOptions(time_limit_s=1))
+    assert caught.value.path == "jobs[B].after[0].job"
+
+
+def test_a_plan_of_several_days_is_not_replanned_as_one_day() -> None:
+    data = _day()
+    first = data["engineers"][0]
+    shift = first.pop("shift")
+    tomorrow = {k: v.replace("2026-11-24", "2026-11-25") for k, v in shift.items()}
+    first["shifts"] = [shift, tomorrow]
+    data["horizon"]["end"] = "2026-11-26T00:00:00+08:00"
+    problem = problem_from_json(data)
+    plan = evaluate(problem, [RouteDraft("E1", (Visit(StopType.JOB, "A"),))], [])
+    with pytest.raises(ProblemError) as caught:
+        replan(problem, plan, _state(problem, now=at("09:00")), SolveOptions(time_limit_s=1))
+    assert caught.value.path == "engineers[E1].shifts"
