@@ -83,6 +83,19 @@ def _parser() -> argparse.ArgumentParser:
         "but an emergency",
     )
     gen.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help="a week instead of a day: this many working days from --date, the jobs "
+        "spread over them, preventive visits movable within the week, and a weekend "
+        "on-call rota after them (contract 1.1)",
+    )
+    gen.add_argument(
+        "--date",
+        default=None,
+        help="the day (or with --days, the first working day), YYYY-MM-DD",
+    )
+    gen.add_argument(
         "--osrm-url",
         help="place every site on the roads of this OSRM server and plan on its times "
         "(the region must lie in its map)",
@@ -198,15 +211,27 @@ def _check(problem_path: Path, plan_path: Path) -> int:
 
 def _generate(args: argparse.Namespace) -> int:
     from scenarios.generator.day import generate_dispatch
+    from scenarios.generator.week import generate_week
 
-    data = generate_dispatch(
-        args.engineers,
-        args.jobs,
-        args.seed,
-        region=args.region,
-        start=args.start,
-        windows=args.windows,
-    )
+    sizes = (args.engineers, args.jobs, args.seed)
+    try:
+        if args.days is not None:
+            if args.windows != "customer":
+                raise ValueError(
+                    "--windows: appointments are for one day; leave it out with --days"
+                )
+            when = {"start_date": args.date} if args.date else {}
+            data = generate_week(
+                *sizes, region=args.region, start=args.start, working_days=args.days, **when
+            )
+        else:
+            when = {"date": args.date} if args.date else {}
+            data = generate_dispatch(
+                *sizes, region=args.region, start=args.start, windows=args.windows, **when
+            )
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return 2
     if args.osrm_url:
         from dispatch.travel.osrm import OsrmTravel
         from scenarios.generator.roads import place_on_roads
@@ -214,7 +239,9 @@ def _generate(args: argparse.Namespace) -> int:
         data = place_on_roads(data, OsrmTravel(url=args.osrm_url, max_table_size=1000))
     write_json(args.output, data)
     out.print(
-        f"{args.engineers} engineers x {args.jobs} jobs ({args.region}, seed {args.seed}) written to {args.output}"
+        f"{args.engineers} engineers x {args.jobs} jobs"
+        + (f" over {args.days} working days" if args.days is not None else "")
+        + f" ({args.region}, seed {args.seed}) written to {args.output}"
     )
     return 0
 
