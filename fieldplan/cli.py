@@ -10,7 +10,7 @@ from rich.table import Table
 
 from dispatch.errors import ProblemError
 from dispatch.travel.providers import TravelServiceError
-from fieldplan import inventory_cli, replan_cli, roads_cli, scenario_cli, service_cli
+from fieldplan import inventory_cli, pm_cli, replan_cli, roads_cli, scenario_cli, service_cli
 from fieldplan.console import err, out
 from fieldplan.files import write_json
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from dispatch.model.problem import Problem
 
 # Areas that add their own subcommands: each has register(top, generate).
-EXTENSIONS: tuple[ModuleType, ...] = (roads_cli, inventory_cli, service_cli, scenario_cli)
+EXTENSIONS: tuple[ModuleType, ...] = (roads_cli, inventory_cli, service_cli, scenario_cli, pm_cli)
 
 
 def _parser() -> argparse.ArgumentParser:
