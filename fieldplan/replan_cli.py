@@ -48,6 +48,24 @@ def register(dispatch: _Subparsers[argparse.ArgumentParser]) -> None:
     who.add_argument("--top", type=int, default=5)
     who.set_defaults(handler=_who)
 
+    slots = dispatch.add_parser(
+        "slots",
+        help="the arrival windows a new job can be offered over the next days, each with "
+        "the engineer, the added cost and whether every promise is kept",
+    )
+    slots.add_argument("problem", type=Path)
+    slots.add_argument("plan", type=Path, help="the published plan (a day or several)")
+    slots.add_argument(
+        "job", type=Path, help="the new job; its windows are when the customer is available"
+    )
+    slots.add_argument("--days", type=float, help="only slots this many days from --from")
+    slots.add_argument(
+        "--from", dest="first", help="earliest slot start (ISO time; default the horizon start)"
+    )
+    slots.add_argument("--slot-min", type=float, default=120.0, help="slot length (default 120)")
+    slots.add_argument("-o", "--output", type=Path, help="also write the slots as JSON")
+    slots.set_defaults(handler=_slots)
+
 
 def _load(args: argparse.Namespace) -> tuple[Problem, Plan]:
     from dispatch.io.plan_json import load_plan
@@ -134,5 +152,59 @@ def _who(args: argparse.Namespace) -> int:
     out.print(table)
     if not ranking:
         out.print("no engineer can take this job today", highlight=False)
+        return 1
+    return 0
+
+
+def _slots(args: argparse.Namespace) -> int:
+    from dispatch.errors import ProblemError
+    from dispatch.io.reader import read_json
+    from dispatch.replanning.slots import offer_slots
+
+    problem, plan = _load(args)
+    job = read_json(args.job)
+    if not isinstance(job, dict):
+        raise ProblemError("job", "must be a JSON object")
+    earliest = problem.clock.parse(args.first, "--from") if args.first else None
+    latest = None
+    if args.days is not None:
+        latest = (earliest or 0.0) + args.days * 1440.0
+    offered = offer_slots(
+        problem, plan, job, length_min=args.slot_min, earliest=earliest, latest=latest
+    )
+    fmt, label = problem.clock.format, problem.clock.label
+    if args.output:
+        write_json(
+            args.output,
+            {
+                "job": job.get("id"),
+                "slots": [
+                    {
+                        "start": fmt(s.start),
+                        "end": fmt(s.end),
+                        "engineer": s.engineer,
+                        "shift": s.shift,
+                        "planned_start": fmt(s.planned_start),
+                        "added_cost": round(s.added_cost, 2),
+                        "keeps_promises": s.keeps_promises,
+                    }
+                    for s in offered
+                ],
+            },
+        )
+    table = Table(title=f"slots for {job.get('id')}")
+    for column in ("slot", "engineer", "starts", "added cost", "promises"):
+        table.add_column(column)
+    for s in offered:
+        table.add_row(
+            f"{label(s.start)}-{label(s.end)}",
+            s.engineer,
+            label(s.planned_start),
+            f"{s.added_cost:,.1f}",
+            "kept" if s.keeps_promises else "some move",
+        )
+    out.print(table)
+    if not offered:
+        out.print("no slot can be offered for this job", highlight=False)
         return 1
     return 0

@@ -138,14 +138,14 @@ def _nothing_happened(plan: Plan, state: DayState) -> bool:
 def published_orders(
     day: Problem, plan: Plan, skip: Container[str] = ()
 ) -> tuple[dict[int, list[int]], dict[int, tuple[int, float]]]:
-    """Each engineer's published jobs still in ``day``, in order, and the promise of
-    each (engineer, start), by ``day``'s indices; engineers in ``skip`` left out."""
+    """Each published route's jobs still in ``day``, in order, and the promise of
+    each (engineer's shift, start), by ``day``'s indices; engineers in ``skip`` left out."""
     orders: dict[int, list[int]] = {}
     promised: dict[int, tuple[int, float]] = {}
     for route in plan.routes:
-        if route.engineer not in day.engineer_index or route.engineer in skip:
-            continue
-        v = day.engineer_index[route.engineer]
+        v = day.slot_index.get((route.engineer, route.shift or 0))
+        if v is None or route.engineer in skip:
+            continue  # an engineer (or a shift) the day no longer has
         for stop in route.stops:
             if stop.type is StopType.JOB and str(stop.id) in day.job_index:
                 j = day.job_index[str(stop.id)]

@@ -64,16 +64,7 @@ def who(
     if state is not None and jid in {str(j.get("id")) for j in state.new_jobs}:
         # asked about a new job the state already brings: rank it, do not plan it
         data = {**data, "jobs": [j for j in data["jobs"] if str(j["id"]) != jid]}
-    if jid in {str(j["id"]) for j in data["jobs"]}:
-        raise ProblemError("job.id", f"'{jid}' is already a job of the problem")
-    data = {**data, "jobs": [*data["jobs"], dict(job)]}
-    try:
-        day = problem_from_json(data)
-    except ProblemError as exc:
-        renamed = renamed_error(exc, {jid}, len(data["jobs"]) - 1, "new_jobs")
-        if renamed is not exc:
-            raise ProblemError("job" + renamed.path.partition("]")[2], exc.rule) from None
-        raise
+    day = with_new_job(data, job)
     layout = plan_layout(day)
     builder = Builder(day, layout)
     orders, promised = published_orders(day, plan)
@@ -103,6 +94,21 @@ def who(
         out.append(_candidate(day, j, delta, before, after, depot, tolerance, given_up))
     out.sort(key=lambda c: (c.cost, c.arrival, c.engineer))
     return out[:top]
+
+
+def with_new_job(data: dict[str, Any], job: dict[str, Any]) -> Problem:
+    """The problem ``data`` with one more job; its errors are named under ``job``."""
+    jid = str(job.get("id", ""))
+    if jid in {str(j["id"]) for j in data["jobs"]}:
+        raise ProblemError("job.id", f"'{jid}' is already a job of the problem")
+    data = {**data, "jobs": [*data["jobs"], dict(job)]}
+    try:
+        return problem_from_json(data)
+    except ProblemError as exc:
+        renamed = renamed_error(exc, {jid}, len(data["jobs"]) - 1, "new_jobs")
+        if renamed is not exc:
+            raise ProblemError("job" + renamed.path.partition("]")[2], exc.rule) from None
+        raise
 
 
 def _candidate(

@@ -18,7 +18,7 @@ their window, exactly as :mod:`dispatch.evaluate.timing` times them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -154,6 +154,9 @@ class Builder:
         self.per_km = objective.travel_cost_per_km
         self.per_working_min = objective.working_cost_per_min
         self.late = [objective.late(j.priority) for j in problem.jobs]
+        #: Each job's windows as the search reads them; offering appointment slots
+        #: narrows a new job's to one slot at a time (see dispatch.replanning.slots).
+        self.windows = [j.windows for j in problem.jobs]
         self.breaks = [
             [k for _, k in sorted((b.earliest, k) for k, b in enumerate(e.breaks))]
             for e in problem.engineers
@@ -351,7 +354,7 @@ class Builder:
         for k in range(len(stops) - 1, -1, -1):
             here, job = stops[k]
             own = (
-                problem.jobs[job].windows[-1].end
+                self.windows[job][-1].end
                 if job is not None
                 else problem.depots[depot].latest_pickup  # type: ignore[index]
             )
@@ -569,14 +572,17 @@ class Builder:
         if job is None:
             assert depot is not None
             return self.problem.depots[depot].latest_pickup_from(start)
-        return self.problem.jobs[job].latest_start(start)
+        spec = self.problem.jobs[job]
+        if self.windows[job] is not spec.windows:
+            spec = replace(spec, windows=self.windows[job])
+        return spec.latest_start(start)
 
     def _start(self, ready: float, job: int | None, depot: int | None) -> float | None:
         """Service start at a stop reached at ``ready``; None if no window is left."""
         if job is None:
             assert depot is not None
             return self.problem.depots[depot].pickup_start(ready)
-        for window in self.problem.jobs[job].windows:
+        for window in self.windows[job]:
             if ready <= window.end + TIME_EPS:
                 return max(ready, window.start)
         return None
@@ -810,10 +816,11 @@ class Builder:
         site = net.job_site[job]
         arrival = ready + self.minutes[here][site]
         spec = problem.jobs[job]
-        if arrival > spec.windows[-1].end + TIME_EPS:
+        windows = self.windows[job]
+        if arrival > windows[-1].end + TIME_EPS:
             return None
         start = arrival
-        for window in spec.windows:
+        for window in windows:
             if arrival <= window.end + TIME_EPS:
                 start = max(arrival, window.start)
                 break
