@@ -9,9 +9,11 @@ The team, sites, skills and parts are those of
 - a preventive visit may go on any working day (its daily windows repeated on
   each) and is due by the end of a day drawn in the second half of the week,
   its ``sla_deadline``: it may move, but not past its due day without a cost;
-- every other job belongs to one day, drawn at random (emergencies on any day
-  of the horizon, weekend included; the rest on working days), its windows
-  and deadline moved to that day;
+- every other job is reported on one day, drawn at random (emergencies on any
+  day of the horizon, weekend included; the rest on working days), its
+  deadline moved to that day; it stays open until done, with the same daily
+  windows on each later working day (an emergency also on the on-call
+  weekend), except a two-hour appointment, which keeps its day;
 - on weekend days a share of the engineers is on call (08:00-20:00), for
   emergencies only, at ``objective.callout_cost`` per call-out;
 - depots open on working days, and their stock lasts the whole week.
@@ -114,7 +116,18 @@ def generate_week(
                 to_deadline = datetime.fromisoformat(job["sla_deadline"]) - opens
                 job["sla_deadline"] = (reported + to_deadline).isoformat()
             continue
-        job["windows"] = [_moved(w, day) for w in job["windows"]]
+        # reported on its day and open until done: the same hours on each later working
+        # day (late against its deadline), or for an emergency the on-call weekend too;
+        # a two-hour appointment stays on its day
+        base = job["windows"]
+        later = [day] if _appointment(base) else list(range(day, working_days))
+        job["windows"] = [_moved(w, k) for k in later for w in base]
+        if job["kind"] == "emergency":
+            job["windows"] += [
+                {"start": _at(base[0]["start"], k, ON_CALL_HOURS[0]),
+                 "end": _at(base[0]["start"], k, ON_CALL_HOURS[1])}
+                for k in off
+            ]  # fmt: skip
         if job.get("sla_deadline") is not None:
             job["sla_deadline"] = _shift_iso(job["sla_deadline"], day)
 
@@ -156,6 +169,14 @@ def _rota(engineers: list[dict[str, Any]], rng: np.random.Generator) -> list[int
     extra = max(0, wanted - len(chosen))
     chosen.update(int(k) for k in rng.choice(others, size=min(extra, len(others)), replace=False))
     return sorted(chosen)
+
+
+def _appointment(windows: list[dict[str, str]]) -> bool:
+    """A single two-hour window: a slot booked with the customer."""
+    if len(windows) != 1:
+        return False
+    span = datetime.fromisoformat(windows[0]["end"]) - datetime.fromisoformat(windows[0]["start"])
+    return span == timedelta(hours=2)
 
 
 def _shift_iso(value: str, days: int) -> str:

@@ -66,27 +66,47 @@ def test_the_weekend_rota_covers_every_skill_at_the_team_s_best_level() -> None:
     assert week["objective"]["callout_cost"] > 0
 
 
-def test_preventive_visits_may_go_on_any_weekday_and_the_rest_on_one_day() -> None:
+def test_preventive_visits_may_go_on_any_weekday_and_other_jobs_wait_from_their_day() -> None:
     week = _week()
+    day = {j["id"]: j for j in generate_dispatch(12, 150, seed=3, date="2026-11-23")["jobs"]}
     kinds = {j["kind"] for j in week["jobs"]}
     assert {"preventive", "emergency", "normal"} <= kinds
-    weekend_emergencies = 0
+    weekend_emergencies = appointments = carried = 0
     for job in week["jobs"]:
-        days = {_day_of(w["start"]) for w in job["windows"]}
+        days = sorted({_day_of(w["start"]) for w in job["windows"]})
+        hours = {
+            (w["start"][11:16], w["end"][11:16]) for w in job["windows"] if _day_of(w["start"]) < 5
+        }
         if job["kind"] == "preventive":
-            assert days == {0, 1, 2, 3, 4}
+            assert days == [0, 1, 2, 3, 4]
             # due by the end of a day in the second half of the week
             assert 2 <= _day_of(job["sla_deadline"]) <= 4
+        elif days[0] >= 5:
+            assert job["kind"] == "emergency" and len(days) == 1
+            weekend_emergencies += 1
+        elif len(day[job["id"]]["windows"]) == 1 and _span(day[job["id"]]["windows"][0]) == 120:
+            assert len(days) == 1  # a two-hour appointment keeps its day
+            appointments += 1
         else:
-            assert len(days) == 1
-            (day,) = days
-            if day >= 5:
-                assert job["kind"] == "emergency"
-                weekend_emergencies += 1
-    assert weekend_emergencies > 0
+            # open from the day it is reported until done, at the same hours each day
+            weekdays = [d for d in days if d < 5]
+            assert weekdays == list(range(days[0], 5))
+            assert hours == {
+                (w["start"][11:16], w["end"][11:16]) for w in day[job["id"]]["windows"]
+            }
+            assert (job["kind"] == "emergency") == (days[-1] == 6)
+            carried += len(weekdays) > 1
+        if job.get("sla_deadline") and job["kind"] != "preventive":
+            assert _day_of(job["sla_deadline"]) >= days[0]
+    assert weekend_emergencies > 0 and appointments > 0 and carried > 0
     problem = problem_from_json(week)
     assert problem.several_days
     assert len(problem.depots[0].opening) == 5
+
+
+def _span(window: dict[str, str]) -> float:
+    delta = datetime.fromisoformat(window["end"]) - datetime.fromisoformat(window["start"])
+    return delta.total_seconds() / 60
 
 
 def test_a_generated_week_is_planned_and_the_plan_passes_the_validator() -> None:
@@ -97,10 +117,14 @@ def test_a_generated_week_is_planned_and_the_plan_passes_the_validator() -> None
     shifts = {(r.engineer, r.shift) for r in plan.routes}
     assert len(shifts) == len(plan.routes)  # one route per shift at most
     # weekend work only on on-call shifts, only emergencies, each a call-out
-    weekend = [r for r in plan.routes if problem.engineers[problem.slot(r.engineer, r.shift)].on_call]
+    weekend = [
+        r for r in plan.routes if problem.engineers[problem.slot(r.engineer, r.shift)].on_call
+    ]
     assert plan.kpis.callouts == len(weekend)
     kind = {j.id: j.kind.value for j in problem.jobs}
-    assert all(kind[str(s.id)] == "emergency" for r in weekend for s in r.stops if s.type.value == "job")
+    assert all(
+        kind[str(s.id)] == "emergency" for r in weekend for s in r.stops if s.type.value == "job"
+    )
 
 
 def test_the_command_line_writes_a_week(tmp_path) -> None:  # type: ignore[no-untyped-def]
