@@ -87,7 +87,9 @@ def test_the_next_cycle_counts_from_the_visit_actually_made() -> None:
         ({"duration_min": 0}, "assets[X].duration_min"),
     ],
 )
-def test_a_unit_that_breaks_a_rule_is_refused_by_field(fields: dict[str, object], path: str) -> None:
+def test_a_unit_that_breaks_a_rule_is_refused_by_field(
+    fields: dict[str, object], path: str
+) -> None:
     base: dict[str, object] = {
         "id": "X", "site": SITE, "cycle_days": 30, "last_visit": Date(2026, 11, 1),
         "duration_min": 60.0, "tolerance_days": 2,
@@ -120,12 +122,25 @@ def test_the_command_adds_the_visits_to_a_week_and_again_without_doubling(tmp_pa
     units.write_text(
         json.dumps(
             [
-                {"id": "U1", "site": {"lat": 31.23, "lon": 121.47}, "cycle_days": 90,
-                 "tolerance_days": 10, "last_visit": "2026-09-01", "duration_min": 60},
-                {"id": "U2", "lat": 31.25, "lon": 121.5, "cycle_days": 7,
-                 "tolerance_days": 1, "last_visit": "2026-11-20", "duration_min": 30},
+                {
+                    "id": "U1",
+                    "site": {"lat": 31.23, "lon": 121.47},
+                    "cycle_days": 90,
+                    "tolerance_days": 10,
+                    "last_visit": "2026-09-01",
+                    "duration_min": 60,
+                },
+                {
+                    "id": "U2",
+                    "lat": 31.25,
+                    "lon": 121.5,
+                    "cycle_days": 7,
+                    "tolerance_days": 1,
+                    "last_visit": "2026-11-20",
+                    "duration_min": 30,
+                },
             ]
-        ),  # fmt: skip
+        ),
         encoding="utf-8",
     )
     week = tmp_path / "week.json"
