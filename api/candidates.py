@@ -37,7 +37,7 @@ def job_for_ranking(s: Session, run: Run, job_id: str) -> dict[str, Any]:
         raise ApiError(422, f"job '{job_id}' does not exist", "job_id")
     region = s.get(Region, run.region_id)
     assert region is not None and run.day is not None
-    found = job_json(region, run.day, job) if job.site.region_id == region.id else None
+    found = job_json(region, [run.day], job) if job.site.region_id == region.id else None
     if found is None:
         raise ApiError(
             422, f"job '{job_id}' cannot be done in this region on {run.day.isoformat()}", "job_id"

@@ -148,6 +148,38 @@ class Engineer(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+class AbsenceKind(StrEnum):
+    TIME_OFF = "time_off"
+    SICKNESS = "sickness"
+    TRAINING = "training"
+
+
+class Absence(Base):
+    """Days an engineer does not work (first and last day included, region's dates)."""
+
+    __tablename__ = "absences"
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="ck_absence_days"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    engineer_id: Mapped[str] = mapped_column(ForeignKey("engineers.id"), index=True)
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(240), default="")
+
+
+class OnCallDuty(Base):
+    """An engineer on call for a region's emergencies from ``start`` to ``end``: the
+    rota for nights and weekends."""
+
+    __tablename__ = "on_call_duties"
+    __table_args__ = (CheckConstraint('"end" > start', name="ck_on_call_times"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    region_id: Mapped[str] = mapped_column(ForeignKey("regions.id"), index=True)
+    engineer_id: Mapped[str] = mapped_column(ForeignKey("engineers.id"), index=True)
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+
+
 class Customer(Base):
     __tablename__ = "customers"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

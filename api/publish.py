@@ -1,20 +1,33 @@
 """Publishing a finished plan: its stops become the engineers' assignments, in one transaction.
 
-Publishing replaces the region's earlier published plan for that day (its
-assignments of jobs not yet started are removed, the run marked superseded).
+Publishing replaces the region's earlier published plans for its days (their
+assignments of jobs not yet started on those days are removed; a plan whose
+days are all covered is marked superseded). A several-day plan publishes each
+stop on the local day it starts, so each engineer's day reads as usual.
 Publishing the same run again changes nothing. A job that was started, done or
 cancelled since the plan was made refuses the publication (409), naming it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, or_, select
 
 from api.errors import ApiError
-from api.models import Assignment, Job, JobEvent, Run, RunKind, RunStatus, TicketStatus, utcnow
+from api.models import (
+    Assignment,
+    Job,
+    JobEvent,
+    Region,
+    Run,
+    RunKind,
+    RunStatus,
+    TicketStatus,
+    utcnow,
+)
 from api.runs.store import run_of_kind
 
 if TYPE_CHECKING:
@@ -24,6 +37,8 @@ if TYPE_CHECKING:
 PUBLISHABLE = frozenset(
     {TicketStatus.NEW, TicketStatus.PLANNED, TicketStatus.DISPATCHED, TicketStatus.NEEDS_FOLLOW_UP}
 )
+#: The most days one plan covers (the plan request's limit).
+MAX_DAYS = 14
 #: Visits under way: a re-plan may keep them in its routes, and publishing leaves their status.
 UNDER_WAY = frozenset({TicketStatus.EN_ROUTE, TicketStatus.ON_SITE})
 
@@ -57,29 +72,37 @@ def publish(s: Session, run: Run) -> int:
             f"jobs changed since the plan was made (started, done or cancelled): {', '.join(moved)}; plan again",
         )
     assert run.day is not None and run.region_id is not None
-    previous = list(
-        s.scalars(
+    days = covered_days(run)
+    previous = [
+        old
+        for old in s.scalars(
             select(Run).where(
                 Run.kind == RunKind.PLAN.value,
                 Run.region_id == run.region_id,
-                Run.day == run.day,
+                Run.day >= days[0] - timedelta(days=MAX_DAYS - 1),
+                Run.day <= days[-1],
                 Run.published_at.is_not(None),
                 Run.superseded_at.is_(None),
                 Run.id != run.id,
             )
         )
-    )
+        if set(covered_days(old)) & set(days)
+    ]
     now = utcnow()
     for old in previous:
-        old.superseded_at = now
+        # a plan of other days too keeps those days, and stays their published plan
+        if set(covered_days(old)) <= set(days):
+            old.superseded_at = now
         dropped = list(
             s.scalars(
                 select(Assignment.job_id).where(
-                    Assignment.run_id == old.id, Assignment.job_id.is_not(None)
+                    Assignment.run_id == old.id,
+                    Assignment.job_id.is_not(None),
+                    Assignment.day.in_(days),
                 )
             )
         )
-        gone = delete(Assignment).where(Assignment.run_id == old.id)
+        gone = delete(Assignment).where(Assignment.run_id == old.id, Assignment.day.in_(days))
         if "now" in run.params:
             # a re-plan keeps what was over by its time and the visits under way: the day as it went
             under_way = select(Job.id).where(Job.status.in_([st.value for st in UNDER_WAY]))
@@ -91,11 +114,17 @@ def publish(s: Session, run: Run) -> int:
         for job in s.scalars(select(Job).where(Job.id.in_(dropped), Job.id.not_in(job_ids))):
             if job.status in (TicketStatus.PLANNED.value, TicketStatus.DISPATCHED.value):
                 _move(s, job, TicketStatus.NEW, None, f"left out of plan {run.id}", now)
-    s.execute(delete(Assignment).where(Assignment.day == run.day, Assignment.job_id.in_(job_ids)))
+    s.execute(delete(Assignment).where(Assignment.day.in_(days), Assignment.job_id.in_(job_ids)))
     written = 0
+    region = s.get(Region, run.region_id)
+    assert region is not None
+    zone = ZoneInfo(region.timezone)
+    sequence: dict[str, int] = {}  # an engineer's stops numbered through all their routes
     for route in routes:
-        for sequence, stop in enumerate(route["stops"]):
-            s.add(_assignment(run, route["engineer"], sequence, stop))
+        for stop in route["stops"]:
+            at = sequence.get(route["engineer"], 0)
+            sequence[route["engineer"]] = at + 1
+            s.add(_assignment(run, route["engineer"], at, stop, zone))
             written += 1
             if stop["type"] == "job":
                 _move(
@@ -126,20 +155,31 @@ def _count(s: Session, run_id: int) -> int:
     return int(s.scalar(select(func.count()).where(Assignment.run_id == run_id)) or 0)
 
 
-def _assignment(run: Run, engineer: str, sequence: int, stop: dict[str, Any]) -> Assignment:
+def covered_days(run: Run) -> list[date]:
+    """The days a plan run covers: its day, and the days after it in a several-day plan."""
+    assert run.day is not None
+    return [run.day + timedelta(days=d) for d in range(int(run.params.get("days", 1)))]
+
+
+def _assignment(
+    run: Run, engineer: str, sequence: int, stop: dict[str, Any], zone: ZoneInfo
+) -> Assignment:
+    """A stop of the plan, on the region's local day it starts (its route's day)."""
     kind = stop["type"]
     assert run.day is not None and run.region_id is not None
+    start = datetime.fromisoformat(stop["start"])
+    day = run.day if "days" not in run.params else start.astimezone(zone).date()
     return Assignment(
         run_id=run.id,
         region_id=run.region_id,
-        day=run.day,
+        day=day,
         engineer_id=engineer,
         sequence=sequence,
         type=kind,
         job_id=stop.get("id") if kind == "job" else None,
         depot_id=stop.get("id") if kind == "depot" else None,
         arrival=datetime.fromisoformat(stop["arrival"]) if stop.get("arrival") else None,
-        start=datetime.fromisoformat(stop["start"]),
+        start=start,
         end=datetime.fromisoformat(stop["end"]),
         pickup=dict(stop.get("pickup") or {}),
     )

@@ -74,7 +74,7 @@ def state_of_day(
     region = s.get(Region, run.region_id)
     assert region is not None
     offered = [
-        job_json(region, run.day, j)
+        job_json(region, [run.day], j)
         for j in s.scalars(
             select(Job)
             .join(Site, Site.id == Job.site_id)
@@ -135,6 +135,12 @@ def state_now(
 def replan_bundle(s: Session, run: Run, change: Mapping[str, Any]) -> dict[str, Any]:
     """What a re-plan needs: the published problem and plan and the state of the day."""
     problem, plan = published_parts(run)
+    if int(run.params.get("days", 1)) > 1:
+        raise ApiError(
+            409,
+            f"plan {run.id} covers {run.params['days']} days; re-planning works on one day: "
+            "plan the days again",
+        )
     return {"problem": problem, "plan": plan, "state": state_now(s, run, problem, change)}
 
 

@@ -1,7 +1,9 @@
-"""Day plans: request one (202 + run id), watch it, publish it; an engineer's assignments."""
+"""Plans of a day or a week: request one (202 + run id), watch it, publish it; an engineer's
+assignments, by day or by week."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask.views import MethodView
@@ -20,10 +22,12 @@ from api.runs.store import run_of_kind, run_page
 from api.schemas.common import page_schema
 from api.schemas.plan_shapes import (
     AssignmentDaySchema,
+    AssignmentWeekSchema,
     DayArgs,
     PlanRequestSchema,
     PublishSchema,
     ReplanRequestSchema,
+    WeekArgs,
     WhoRequestSchema,
     WhoSchema,
 )
@@ -128,3 +132,20 @@ def assignments(args: dict[str, Any], engineer_id: str) -> dict[str, Any]:
     """
     forbid_other_engineer(engineer_id)
     return engineer_day(session(), engineer_id, args["date"])
+
+
+@blp.route("/engineers/<string:engineer_id>/week")
+@requires(Role.DISPATCHER, Role.PLANNER, Role.ENGINEER)
+@blp.arguments(WeekArgs, location="query")
+@blp.response(200, AssignmentWeekSchema)
+def engineer_week(args: dict[str, Any], engineer_id: str) -> dict[str, Any]:
+    """An engineer's days from ``date``, ``days`` of them (7 by default), each as the day reads.
+
+    Engineers read only their own week (403 for any other id).
+    """
+    forbid_other_engineer(engineer_id)
+    first = args["date"]
+    days = [
+        engineer_day(session(), engineer_id, first + timedelta(days=d)) for d in range(args["days"])
+    ]
+    return {"engineer": engineer_id, "days": days}

@@ -29,15 +29,17 @@ if TYPE_CHECKING:
 def start_plan(
     s: Session, executor: Executor, user_id: int | None, request: Mapping[str, Any]
 ) -> Run:
-    """A plan of a region's day: ``region``, ``date``, ``time_limit_s``, ``seed``."""
-    region, day = request["region"], request["date"]
-    problem = day_problem(s, region, day, request["time_limit_s"], request["seed"])
+    """A plan of a region's day or days: ``region``, ``date``, ``days``, ``time_limit_s``, ``seed``."""
+    region, day, days = request["region"], request["date"], request.get("days", 1)
+    problem = day_problem(s, region, day, request["time_limit_s"], request["seed"], days)
     params = {
         "region": region,
         "date": day.isoformat(),
         "time_limit_s": request["time_limit_s"],
         "seed": request["seed"],
     }
+    if days > 1:
+        params["days"] = days
     return start(s, executor, RunKind.PLAN, params, problem, user_id, region, day)
 
 

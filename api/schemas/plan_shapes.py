@@ -10,7 +10,12 @@ from dispatch.model.day_state import DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_M
 
 class PlanRequestSchema(Schema):
     region = fields.String(required=True)
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, metadata={"description": "the (first) day planned"})
+    days = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=14),
+        metadata={"description": "days planned together from date (a week: 7)"},
+    )
     time_limit_s = fields.Float(load_default=30.0, validate=validate.Range(min=1, max=3600))
     seed = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
@@ -79,6 +84,11 @@ class DayArgs(Schema):
     date = fields.Date(required=True)
 
 
+class WeekArgs(Schema):
+    date = fields.Date(required=True, metadata={"description": "the first day"})
+    days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=14))
+
+
 class AssignmentDaySchema(Schema):
     engineer = fields.Dict()
     date = fields.String()
@@ -93,3 +103,8 @@ class AssignmentDaySchema(Schema):
     pickups = fields.List(
         fields.Dict(), metadata={"description": "parts to pick up: {depot, part, quantity}"}
     )
+
+
+class AssignmentWeekSchema(Schema):
+    engineer = fields.String()
+    days = fields.List(fields.Nested(AssignmentDaySchema), metadata={"description": "day by day"})

@@ -125,14 +125,15 @@ def job_dict(
 def depot_dict(
     id: str,
     location: Mapping[str, float],
-    hours: Mapping[str, Time],
+    hours: Mapping[str, Time] | Iterable[Mapping[str, Time]],
     *,
     pickup_min: float | None = None,
     stock: Mapping[str, int] | None = None,
     tools: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """A ``depots[]`` entry."""
-    out: dict[str, Any] = {"id": id, "location": dict(location), "hours": dict(hours)}
+    """A ``depots[]`` entry; ``hours`` one period, or (1.1) a list of periods."""
+    opening = dict(hours) if isinstance(hours, Mapping) else [dict(h) for h in hours]
+    out: dict[str, Any] = {"id": id, "location": dict(location), "hours": opening}
     return _optional(
         out, pickup_min=pickup_min, stock=stock, tools=None if tools is None else list(tools)
     )

@@ -35,6 +35,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
             ("contracts", D),
             ("depots", P),
             ("parts", P),
+            ("absences", D),
+            ("on-call", D),
         )
         for m, suffix in (
             ("GET", ""),
@@ -63,6 +65,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/plans/{run_id}/replan"): {A, D},
     ("POST", "/api/v1/plans/{run_id}/who"): {A, D},
     ("GET", "/api/v1/engineers/{engineer_id}/assignments"): {A, D, P, E},
+    ("GET", "/api/v1/engineers/{engineer_id}/week"): {A, D, P, E},
     ("GET", "/api/v1/scenarios"): {A, P},
     ("POST", "/api/v1/scenarios"): {A, P},
     ("GET", "/api/v1/scenarios/{run_id}"): {A, P},
@@ -90,7 +93,7 @@ def _concrete(path: str) -> str:
     name = path.split("/")[3]
     return path.replace("{ident}", IDS.get(name, "x")).replace("{job_id}", "J1").replace(
         "{run_id}", "1"
-    ).replace("{engineer_id}", "E1") + ("?date=2026-11-30" if path.endswith("/assignments") else "")
+    ).replace("{engineer_id}", "E1") + ("?date=2026-11-30" if path.endswith(("/assignments", "/week")) else "")
 
 
 def _assign_j1_to_e1(world: World) -> None:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 def test_db_upgrade_and_users_create(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     assert main(["db", "upgrade", "--database-url", url]) == 0
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == "0002"
+    _schema_matches_the_models(url)
     assert main(["users", "create", "ops", "--role", "dispatcher", "--database-url", url]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert (
@@ -65,3 +66,19 @@ def test_the_demo_stores_plans_and_publishes_a_day(
         assert s.scalar(select(func.count()).select_from(Assignment)) == stops
         planned = s.scalar(select(func.count()).select_from(Job).where(Job.status == "planned"))
         assert planned == run.result["plan"]["kpis"]["assigned"]  # type: ignore[index]
+
+
+def _schema_matches_the_models(url: str) -> None:
+    """The migrations build exactly the tables the models describe."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from api.db import make_engine
+    from api.models import Base
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()
