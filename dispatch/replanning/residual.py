@@ -126,8 +126,8 @@ def residual_problem(problem: Problem, plan: Plan, state: DayState) -> dict[str,
         if len(raw.get("shifts", ())) > 1:
             raise ProblemError(
                 f"engineers[{raw['id']}].shifts",
-                "re-planning works on the day under way: give each engineer today's shift "
-                "only (a plan of several days is planned again whole)",
+                "the rest of a day is of one day: cut the day under way out of a plan of "
+                "several days first (dispatch.replanning.day_of)",
             )
     fmt = problem.clock.format
     now = state.now

@@ -15,6 +15,10 @@ more than the penalty: new emergencies go in by SLA priority, and the rest
 changes as little as it can. The result is a plan of the rest-of-day problem
 (checkable against it) and a list of what changed against the published plan,
 and why.
+
+A plan of several days is re-planned on the day that holds ``now``: that day is
+cut out as a one-day problem and plan first (:mod:`dispatch.replanning.day_of`),
+and the routes of other days stand as published.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from dispatch.model.entities import SolveOptions
 from dispatch.model.plan import SolverInfo
 from dispatch.model.reasons import StopType
 from dispatch.replanning.changes import Change, changes_between
+from dispatch.replanning.day_of import day_under_way
 from dispatch.replanning.residual import load_residual, residual_problem
 from dispatch.search.construct import Builder
 from dispatch.search.improve import improve
@@ -170,6 +175,7 @@ def replan(
     options = options or SolveOptions(time_limit_s=DEFAULT_TIME_LIMIT_S)
     time_limit_s, seed, max_steps = options.time_limit_s, options.seed, options.solution_limit
     began = time.monotonic()
+    problem, plan, state = day_under_way(problem, plan, state)
     data = residual_problem(problem, plan, state)
     rest = load_residual(data, state)
     new_plan, steps = None, 0

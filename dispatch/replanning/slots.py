@@ -3,7 +3,9 @@
 The customer's availability (the job's ``windows``) is cut into slots of a
 fixed length (two hours by default). For each slot, the job is given that slot
 as its only window and inserted where it adds least into the published plan
-as it stands (the same insertion as "who should go?"), each broken promise of
+as it stands, over every shift that overlaps the slot (the same insertion as
+"who should go?", on the part of the plan around the job: see
+:mod:`dispatch.replanning.around`), each broken promise of
 the plan costing ``change_penalty``: nothing else moves, no re-plan runs. A
 slot is offered when some engineer's shift can take the job inside it; it says
 who, the planned start, what it adds to the objective, and whether every job
@@ -13,6 +15,7 @@ already promised keeps its engineer and its start (within the tolerance).
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +23,11 @@ from dispatch.errors import require
 from dispatch.io.problem_json import problem_to_json
 from dispatch.model.day_state import DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_MIN
 from dispatch.model.entities import Window
+from dispatch.replanning.around import problem_around
 from dispatch.replanning.rest_of_day import published_orders
 from dispatch.replanning.who import with_new_job
 from dispatch.search.construct import Builder
-from dispatch.search.layout import plan_layout
+from dispatch.search.layout import layout_around
 
 if TYPE_CHECKING:
     from dispatch.model.plan import Plan
@@ -44,6 +48,8 @@ class Slot:
     planned_start: float
     added_cost: float
     keeps_promises: bool
+    #: How long after the job's SLA deadline it would start (0 when on time or none).
+    late_min: float = 0.0
 
 
 def offer_slots(
@@ -56,15 +62,35 @@ def offer_slots(
     latest: float | None = None,
     change_penalty: float = DEFAULT_CHANGE_PENALTY,
     tolerance_min: float = DEFAULT_TOLERANCE_MIN,
+    whole_plan: bool = False,
+    hold: Collection[str] = (),
 ) -> list[Slot]:
     """The slots of ``length_min`` inside the job's windows, between ``earliest`` and
-    ``latest`` (minutes of the problem's clock), that some shift can take, in time order."""
+    ``latest`` (minutes of the problem's clock), that some shift can take, in time order.
+
+    ``whole_plan`` looks at every engineer's plan rather than the part around the
+    job: slower on a big plan, and the answer the quick one is measured against.
+    ``hold``: jobs of the problem not in the plan that must keep their place all
+    the same (appointments booked since it was made); each goes where it adds
+    least before any slot is tried."""
     require(length_min > 0, "length_min", "must be > 0")
-    day = with_new_job(problem_to_json(problem), job)
+    data = problem_to_json(problem)
+    if whole_plan:
+        day = with_new_job(data, job)
+    else:
+        day = problem_around(problem, data, plan, job, hold)
     j = day.job_index[str(job["id"])]
-    builder = Builder(day, plan_layout(day))
     orders, _ = published_orders(day, plan)
+    held = [day.job_index[h] for h in sorted(hold) if h in day.job_index]
+    layout = layout_around(day, orders, [*held, j])
+    if j not in layout.allowed:
+        return []  # no engineer's shift could serve it even alone (skills, parts, reach)
+    builder = Builder(day, layout)
     builder.follow(orders)
+    if held:
+        # booked since the plan was made: placed keeping the plan's promises if they can
+        builder.keep_promises(_as_timed(builder), change_penalty, tolerance_min)
+        builder.insert_all([h for h in held if h in layout.allowed])
     # Each planned job's promise is its start as the search times the plan (which
     # may place a break elsewhere than the plan did): a slot breaks a promise only
     # by moving a job, never because the two timings differ.
@@ -73,7 +99,7 @@ def offer_slots(
     offered = []
     for slot in _cut(day.jobs[j].windows, length_min, earliest, latest):
         builder.windows[j] = (slot,)
-        found = builder.best_insertion(j)
+        found = _cheapest(builder, j, slot)
         if found is None:
             continue
         delta, route, position, depot, _, _ = found
@@ -83,18 +109,36 @@ def offer_slots(
         assert after is not None
         ends = dict(zip(order, after.ends, strict=True))
         engineer = day.engineers[route.v]
+        planned_start = ends[j] - day.jobs[j].duration_min
+        deadline = day.jobs[j].sla_deadline
         offered.append(
             Slot(
                 start=slot.start,
                 end=slot.end,
                 engineer=engineer.id,
                 shift=engineer.shift_index,
-                planned_start=ends[j] - day.jobs[j].duration_min,
+                planned_start=planned_start,
                 added_cost=delta,
                 keeps_promises=not _broken(day, promised, route.v, ends, tolerance_min),
+                late_min=0.0 if deadline is None else max(0.0, planned_start - deadline),
             )
         )
     return offered
+
+
+def _cheapest(
+    builder: Builder, j: int, slot: Window
+) -> tuple[float, Any, int, int | None, dict[str, int], set[str]] | None:
+    """The cheapest insertion of ``j`` over every shift that overlaps ``slot``."""
+    best = None
+    for v in builder.layout.allowed[j]:
+        shift = builder.problem.engineers[v].shift
+        if shift.start > slot.end or builder.problem.engineers[v].latest_return < slot.start:
+            continue
+        found = builder.insertion_into(v, j)
+        if found is not None and (best is None or found[0] < best[0] - 1e-9):
+            best = found
+    return best
 
 
 def _cut(

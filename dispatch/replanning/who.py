@@ -10,10 +10,11 @@ from dispatch.evaluate.timing import schedule
 from dispatch.io.problem_json import problem_from_json, problem_to_json
 from dispatch.model.day_state import DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_MIN, DayState
 from dispatch.model.reasons import SlaState, StopType
+from dispatch.replanning.day_of import day_under_way
 from dispatch.replanning.residual import renamed_error, residual_problem
 from dispatch.replanning.rest_of_day import published_orders
 from dispatch.search.construct import Builder
-from dispatch.search.layout import plan_layout
+from dispatch.search.layout import layout_around
 
 if TYPE_CHECKING:
     from dispatch.model.plan import Plan, Route
@@ -55,6 +56,7 @@ def who(
     the job goes where it adds least, nothing else moves, no re-plan runs.
     """
     if state is not None:
+        problem, plan, state = day_under_way(problem, plan, state)
         data = residual_problem(problem, plan, state)
         penalty, tolerance = state.change_penalty, state.tolerance_min
     else:
@@ -65,9 +67,9 @@ def who(
         # asked about a new job the state already brings: rank it, do not plan it
         data = {**data, "jobs": [j for j in data["jobs"] if str(j["id"]) != jid]}
     day = with_new_job(data, job)
-    layout = plan_layout(day)
-    builder = Builder(day, layout)
     orders, promised = published_orders(day, plan)
+    layout = layout_around(day, orders, [day.job_index[jid]])
+    builder = Builder(day, layout)
     # Displacing a job the engineer's day already promised costs as in a re-plan.
     builder.keep_promises(promised, penalty, tolerance)
     if state is not None:

@@ -39,6 +39,37 @@ def plan_layout(problem: Problem, seed: int = 0) -> Layout:
         if who:
             allowed[j] = who
             layout.jobs.append(j)
+    _offer_depots(problem, layout)
+    return layout
+
+
+def layout_around(problem: Problem, orders: dict[int, list[int]], new_jobs: list[int]) -> Layout:
+    """The layout for placing a few jobs into a plan that stands: each planned job
+    with its own engineer only, each of ``new_jobs`` with every engineer who could
+    serve it.
+
+    Eligibility is worked out for the new jobs alone, so asking about one job on a
+    week of thousands stays quick ("who should go?", appointment slots).
+    """
+    layout = Layout()
+    fresh = set(new_jobs)
+    for v, jobs in orders.items():
+        for j in jobs:
+            if j not in fresh and j not in layout.allowed:
+                layout.allowed[j] = [v]
+                layout.jobs.append(j)
+    for j in new_jobs:
+        who = candidates(problem, j)
+        if who:
+            layout.allowed[j] = who
+            layout.jobs.append(j)
+    _offer_depots(problem, layout)
+    return layout
+
+
+def _offer_depots(problem: Problem, layout: Layout) -> None:
+    """Fill ``layout.depot_options`` from the jobs each engineer is allowed."""
+    allowed = layout.allowed
     # An engineer may need a depot for a tool one job needs, or for parts once the
     # van stock runs out over all the jobs the engineer could take.
     part_demand: dict[int, dict[str, int]] = {}
@@ -60,7 +91,6 @@ def plan_layout(problem: Problem, seed: int = 0) -> Layout:
             depot_needs.setdefault(v, set()).update(short)
     for v in sorted(depot_needs):
         layout.depot_options[v] = useful_depots(problem, v, depot_needs[v])
-    return layout
 
 
 def useful_depots(problem: Problem, v: int, wants: set[str]) -> list[int]:

@@ -391,17 +391,3 @@ def test_a_follow_up_of_a_cancelled_job_is_refused_by_name() -> None:
     with pytest.raises(ProblemError) as caught:
         replan(problem, plan, state, SolveOptions(time_limit_s=1))
     assert caught.value.path == "jobs[B].after[0].job"
-
-
-def test_a_plan_of_several_days_is_not_replanned_as_one_day() -> None:
-    data = _day()
-    first = data["engineers"][0]
-    shift = first.pop("shift")
-    tomorrow = {k: v.replace("2026-11-24", "2026-11-25") for k, v in shift.items()}
-    first["shifts"] = [shift, tomorrow]
-    data["horizon"]["end"] = "2026-11-26T00:00:00+08:00"
-    problem = problem_from_json(data)
-    plan = evaluate(problem, [RouteDraft("E1", (Visit(StopType.JOB, "A"),))], [])
-    with pytest.raises(ProblemError) as caught:
-        replan(problem, plan, _state(problem, now=at("09:00")), SolveOptions(time_limit_s=1))
-    assert caught.value.path == "engineers[E1].shifts"
