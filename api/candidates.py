@@ -6,7 +6,7 @@ re-plan (see :func:`dispatch.replanning.who.who`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from api.day_problem import job_json
 from api.errors import ApiError
-from api.models import Engineer, Job, Region, Run, RunKind
+from api.models import Engineer, Job, Region, Run, RunKind, utcnow
 from api.runs.store import run_of_kind
-from api.state_of_day import published_parts, state_now
+from api.state_of_day import day_under_way, published_parts, state_now
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,17 +30,17 @@ def ranking(s: Session, run_id: int, request: Mapping[str, Any]) -> dict[str, An
     return {"job_id": request["job_id"], "run": run.id, "candidates": rank(s, run, request)}
 
 
-def job_for_ranking(s: Session, run: Run, job_id: str) -> dict[str, Any]:
-    """A stored job in the contract's form on the run's day (422 if it cannot be done that day)."""
+def job_for_ranking(s: Session, run: Run, job_id: str, day: date) -> dict[str, Any]:
+    """A stored job in the contract's form on ``day`` (422 if it cannot be done that day)."""
     job = s.get(Job, job_id)
     if job is None:
         raise ApiError(422, f"job '{job_id}' does not exist", "job_id")
     region = s.get(Region, run.region_id)
     assert region is not None and run.day is not None
-    found = job_json(region, [run.day], job) if job.site.region_id == region.id else None
+    found = job_json(region, [day], job) if job.site.region_id == region.id else None
     if found is None:
         raise ApiError(
-            422, f"job '{job_id}' cannot be done in this region on {run.day.isoformat()}", "job_id"
+            422, f"job '{job_id}' cannot be done in this region on {day.isoformat()}", "job_id"
         )
     return found
 
@@ -54,7 +54,7 @@ def rank(s: Session, run: Run, request: Mapping[str, Any]) -> list[dict[str, Any
 
     problem_data, plan_data = published_parts(run)
     job_id = request["job_id"]
-    job = job_for_ranking(s, run, job_id)
+    job = job_for_ranking(s, run, job_id, day_under_way(s, run, request.get("now") or utcnow()))
     if any(stop.get("id") == job_id for r in plan_data["routes"] for stop in r["stops"]):
         raise ApiError(
             409, f"job '{job_id}' is already in the published plan; re-plan to move it", "job_id"

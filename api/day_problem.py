@@ -276,7 +276,12 @@ def _open_jobs(s: Session, region_id: str, dates: list[date], end: datetime) -> 
     )
 
 
-def job_window(region: Region, day: date, job: Job) -> tuple[datetime, datetime] | None:
+def job_window(
+    region: Region, day: date, job: Job, booked: bool = True
+) -> tuple[datetime, datetime] | None:
+    """When the job may start on ``day``: the site's hours (else the region's day),
+    from its report and earliest start, inside its booked appointment (unless
+    ``booked`` is False: the hotline looking for another one)."""
     site = job.site
     start, end = day_bounds(region, day)
     if site.opens and site.closes:
@@ -284,6 +289,10 @@ def job_window(region: Region, day: date, job: Job) -> tuple[datetime, datetime]
     begin = max(start, job.reported_at)
     if job.earliest_start is not None:
         begin = max(begin, job.earliest_start)
+    if booked and job.appointment_start is not None and job.appointment_end is not None:
+        zone = end.tzinfo
+        begin = max(begin, job.appointment_start.astimezone(zone))
+        end = min(end, job.appointment_end.astimezone(zone))
     return (begin, end) if begin < end else None
 
 
@@ -318,12 +327,15 @@ def _engineer(region: Region, day: date, e: Engineer, van: dict[str, int]) -> di
     )
 
 
-def job_json(region: Region, days: list[date], j: Job) -> dict[str, Any] | None:
+def job_json(
+    region: Region, days: list[date], j: Job, booked: bool = True
+) -> dict[str, Any] | None:
     """The job in the contract's form with a window on each of ``days`` it can start
-    (windows that meet are one); None when it can start on none of them."""
+    (windows that meet are one); None when it can start on none of them.
+    ``booked``: as for :func:`job_window`."""
     windows: list[tuple[datetime, datetime]] = []
     for day in days:
-        window = job_window(region, day, j)
+        window = job_window(region, day, j, booked)
         if window is None:
             continue
         if windows and window[0] <= windows[-1][1]:

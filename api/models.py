@@ -215,7 +215,17 @@ class Contract(Base):
 
 
 class Job(Base):
+    """A service job. ``appointment_start``/``appointment_end``: the arrival window
+    promised to the customer when the hotline booked one; every plan keeps it."""
+
     __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(
+            "(appointment_start IS NULL AND appointment_end IS NULL)"
+            " OR appointment_end > appointment_start",
+            name="ck_job_appointment",
+        ),
+    )
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
     contract_id: Mapped[str | None] = mapped_column(ForeignKey("contracts.id"))
@@ -232,6 +242,8 @@ class Job(Base):
     parts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     tools: Mapped[list[Any]] = mapped_column(default=list)
     follow_up_of: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"))
+    appointment_start: Mapped[datetime | None]
+    appointment_end: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")

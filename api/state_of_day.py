@@ -10,19 +10,21 @@ know (an engineer off sick from 11:00) the dispatcher says in the request.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from api.booking import with_appointments
 from api.day_problem import job_json
 from api.errors import ApiError
-from api.models import Job, JobEvent, Region, Run, RunStatus, Site, TicketStatus, utcnow
+from api.models import Job, JobEvent, Region, Run, RunKind, RunStatus, Site, TicketStatus, utcnow
 from api.runs.results import solved_problem
 from dispatch.io.state_json import STATE_SCHEMA
 from dispatch.model.day_state import ReportedStatus
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from datetime import datetime
+    from datetime import date, datetime
 
     from sqlalchemy.orm import Session
 
@@ -33,6 +35,39 @@ REPORTED_AS = {
     TicketStatus.CANCELLED: ReportedStatus.CANCELLED,
     TicketStatus.ON_SITE: ReportedStatus.IN_PROGRESS,
 }
+
+
+def day_under_way(s: Session, run: Run, now: datetime) -> date:
+    """The day of ``run`` that a re-plan at ``now`` works on: its day, or for a plan of
+    several days the region's local day of ``now``, which must be one of them and not
+    since published by another plan (409 otherwise)."""
+    from api.publish import covered_days
+
+    assert run.region_id is not None and run.day is not None
+    days = covered_days(run)
+    if len(days) == 1:
+        return run.day
+    region = s.get(Region, run.region_id)
+    assert region is not None
+    day = now.astimezone(ZoneInfo(region.timezone)).date()
+    if day not in days:
+        raise ApiError(
+            409,
+            f"plan {run.id} covers {days[0]} to {days[-1]}; {now.isoformat()} is on {day}",
+            "now",
+        )
+    later = s.scalars(
+        select(Run.id).where(
+            Run.kind == RunKind.PLAN.value,
+            Run.region_id == run.region_id,
+            Run.day == day,
+            Run.published_at > run.published_at,
+            Run.superseded_at.is_(None),
+        )
+    ).first()
+    if later is not None:
+        raise ApiError(409, f"plan {later} is the published plan of {day}: re-plan that one")
+    return day
 
 
 def state_of_day(
@@ -46,6 +81,7 @@ def state_of_day(
 ) -> dict[str, Any]:
     """The state of ``run``'s day at ``now`` from the stored events (contract JSON)."""
     assert run.region_id is not None and run.day is not None
+    day = day_under_way(s, run, now)
     planned = {j["id"] for j in problem["jobs"]}
     engineers = {e["id"] for e in problem["engineers"]}
     jobs: dict[str, Any] = {}
@@ -74,7 +110,7 @@ def state_of_day(
     region = s.get(Region, run.region_id)
     assert region is not None
     offered = [
-        job_json(region, [run.day], j)
+        job_json(region, [day], j)
         for j in s.scalars(
             select(Job)
             .join(Site, Site.id == Job.site_id)
@@ -133,14 +169,11 @@ def state_now(
 
 
 def replan_bundle(s: Session, run: Run, change: Mapping[str, Any]) -> dict[str, Any]:
-    """What a re-plan needs: the published problem and plan and the state of the day."""
+    """What a re-plan needs: the published problem and plan and the state of the day.
+
+    A plan of several days is re-planned on the day under way (the engine cuts it out)."""
     problem, plan = published_parts(run)
-    if int(run.params.get("days", 1)) > 1:
-        raise ApiError(
-            409,
-            f"plan {run.id} covers {run.params['days']} days; re-planning works on one day: "
-            "plan the days again",
-        )
+    problem = with_appointments(s, problem)
     return {"problem": problem, "plan": plan, "state": state_now(s, run, problem, change)}
 
 

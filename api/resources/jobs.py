@@ -8,17 +8,21 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth import current_user, requires
+from api.booking import book, release, slot_offer
 from api.db import transaction
 from api.job_lifecycle import history, report_progress
 from api.job_tickets import change_job, job_page, read_job, report_job
 from api.models import Job, JobEvent, Role
 from api.schemas.common import page_schema
 from api.schemas.job_shapes import (
+    BookingSchema,
     JobEventSchema,
     JobListArgs,
     JobOutSchema,
     JobSchema,
     JobUpdateSchema,
+    SlotOfferSchema,
+    SlotRequestSchema,
 )
 from api.session import session
 
@@ -87,3 +91,40 @@ class JobEvents(MethodView):
         """
         with transaction(session()) as s:
             return report_progress(s, current_user(), job_id, data)
+
+
+@blp.route("/jobs/<string:job_id>/slots", methods=["POST"])
+@requires(Role.DISPATCHER)
+@blp.arguments(SlotRequestSchema)
+@blp.response(200, SlotOfferSchema)
+def job_slots(data: dict[str, Any], job_id: str) -> dict[str, Any]:
+    """Arrival windows the hotline may offer the customer, over the next days.
+
+    Each slot says which engineer would go, when they would start, what it adds
+    to the plan's objective, and whether every job already published keeps its
+    engineer and start. Answered at once from the region's records and
+    published plans, without planning.
+    """
+    return slot_offer(session(), job_id, data)
+
+
+@blp.route("/jobs/<string:job_id>/book")
+class JobBooking(MethodView):
+    @requires(Role.DISPATCHER)
+    @blp.arguments(BookingSchema)
+    @blp.response(200, JobOutSchema)
+    def post(self, data: dict[str, Any], job_id: str) -> Job:
+        """Book an offered slot: it becomes the job's only window in every later plan.
+
+        Refused (409) when the slot is no longer offered (the day has filled up
+        since): ask for the slots again.
+        """
+        with transaction(session()) as s:
+            return book(s, job_id, data)
+
+    @requires(Role.DISPATCHER)
+    @blp.response(200, JobOutSchema)
+    def delete(self, job_id: str) -> Job:
+        """Give up the job's appointment (the customer cancelled it)."""
+        with transaction(session()) as s:
+            return release(s, job_id)

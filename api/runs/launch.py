@@ -8,13 +8,14 @@ against the day; a stock plan and a study check their problem or scenario file.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from api.day_problem import day_problem
 from api.errors import ApiError
 from api.models import RunKind
 from api.runs.store import run_of_kind, start
-from api.state_of_day import replan_bundle
+from api.state_of_day import day_under_way, replan_bundle
 from dispatch.errors import ProblemError
 
 if TYPE_CHECKING:
@@ -46,20 +47,20 @@ def start_plan(
 def start_replan(
     s: Session, executor: Executor, user_id: int | None, run_id: int, request: Mapping[str, Any]
 ) -> Run:
-    """The rest of the published day of plan ``run_id``, from its state at ``request["now"]``."""
+    """The rest of the published day of plan ``run_id``, from its state at ``request["now"]``
+    (of a plan of several days, the day that holds ``now``)."""
     published = run_of_kind(s, RunKind.PLAN, run_id)
     bundle = replan_bundle(s, published, request)
+    day = day_under_way(s, published, datetime.fromisoformat(bundle["state"]["now"]))
     params = {
         "replan_of": published.id,
         "region": published.region_id,
-        "date": published.day.isoformat() if published.day else None,
+        "date": day.isoformat(),
         "now": bundle["state"]["now"],
         "time_limit_s": request["time_limit_s"],
         "seed": request["seed"],
     }
-    return start(
-        s, executor, RunKind.PLAN, params, bundle, user_id, published.region_id, published.day
-    )
+    return start(s, executor, RunKind.PLAN, params, bundle, user_id, published.region_id, day)
 
 
 def start_day_whatif(

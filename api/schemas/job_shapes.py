@@ -33,6 +33,12 @@ class JobSchema(Ordered):
     status = fields.String(dump_only=True)
     response_deadline = AwareDateTime(dump_only=True, allow_none=True)
     repair_deadline = AwareDateTime(dump_only=True, allow_none=True)
+    appointment_start = AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "start of the booked arrival window (POST /jobs/{id}/book)"},
+    )
+    appointment_end = AwareDateTime(dump_only=True, allow_none=True)
     updated_at = AwareDateTime(dump_only=True)
 
 
@@ -90,3 +96,48 @@ class JobEventSchema(Ordered):
     engineer_id = fields.String(dump_only=True, allow_none=True)
     user = fields.String(dump_only=True, allow_none=True)
     recorded_at = AwareDateTime(dump_only=True)
+
+
+class SlotRequestSchema(Schema):
+    date = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "first day (the region's today when left out)"},
+    )
+    days = fields.Integer(load_default=5, validate=validate.Range(1, 14))
+    length_min = fields.Integer(load_default=120, validate=validate.Range(30, 8 * 60))
+    now = AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the moment of the call (default: now); no slot starts before"},
+    )
+
+
+class SlotSchema(Ordered):
+    start = fields.String(metadata={"description": "arrival window start, region local time"})
+    end = fields.String()
+    engineer = fields.String()
+    name = fields.String()
+    planned_start = fields.String(metadata={"description": "when the engineer would start"})
+    added_cost = fields.Float(metadata={"description": "what the plan's objective would add"})
+    keeps_promises = fields.Boolean(
+        metadata={"description": "every job already planned keeps its engineer and start"}
+    )
+    late_min = fields.Float(
+        metadata={"description": "minutes past the job's response deadline it would start"}
+    )
+
+
+class SlotOfferSchema(Ordered):
+    job_id = fields.String()
+    region = fields.String()
+    date = fields.String()
+    days = fields.Integer()
+    length_min = fields.Integer()
+    slots = fields.List(fields.Nested(SlotSchema))
+
+
+class BookingSchema(Schema):
+    start = AwareDateTime(required=True)
+    end = AwareDateTime(required=True)
+    now = AwareDateTime(load_default=None, allow_none=True)

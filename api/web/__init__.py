@@ -1,4 +1,4 @@
-"""Pages for people: the dispatcher board, an engineer's day, the planner's view.
+"""Pages for people: the dispatcher board, the hotline, an engineer's day, the planner's view.
 
 The pages are plain HTML, CSS and JavaScript served from this package (no
 build step, no other host). They sign in with a token kept in the browser's
@@ -24,6 +24,7 @@ PAGES = {
     "board": "Dispatcher board",
     "day": "My day",
     "planner": "Planner",
+    "hotline": "Hotline",
 }
 
 
@@ -50,3 +51,8 @@ def day() -> ResponseReturnValue:
 @web.get("/planner")
 def planner() -> ResponseReturnValue:
     return render_template("planner.html", title=PAGES["planner"], page="planner")
+
+
+@web.get("/hotline")
+def hotline() -> ResponseReturnValue:
+    return render_template("hotline.html", title=PAGES["hotline"], page="hotline")

@@ -166,14 +166,77 @@ def test_a_published_week_puts_each_stop_on_its_own_day(world: World) -> None:
         "2026-12-06",
     ]  # fmt: skip
     assert week["days"][5] == saturday
-    mine = {
-        s["job"]["id"] for d in week["days"] for s in d["stops"] if s["type"] == "job"
-    }
+    mine = {s["job"]["id"] for d in week["days"] for s in d["stops"] if s["type"] == "job"}
     assert mine == {o["id"] for o in run["result"]["plan"]["jobs"] if o["engineer"] == "E2"}
     assert world.get("e2", f"/api/v1/engineers/E1/week?date={MONDAY}").status_code == 403
-    # a week is planned again whole, not re-planned from the state of one day
-    r = world.post("dispatcher", f"/api/v1/plans/{run['id']}/replan", {})
-    assert r.status_code == 409 and "7 days" in r.json["message"]
+
+
+def _replan(world: World, run_id: int, now: str) -> Any:
+    return world.post(
+        "dispatcher", f"/api/v1/plans/{run_id}/replan", {"now": now, "time_limit_s": 1}
+    )
+
+
+def test_a_published_week_is_re_planned_on_the_day_under_way_and_later_days_stand(
+    world: World,
+) -> None:
+    run = _week(world)
+    assert world.post("dispatcher", f"/api/v1/plans/{run['id']}/publish").status_code == 200
+    planned_on = {o["id"]: o["start"][:10] for o in run["result"]["plan"]["jobs"]}
+    monday = sorted(j for j, d in planned_on.items() if d == MONDAY)
+    assert planned_on["J4"] == "2026-12-05" and monday  # Saturday's callout, Monday's work
+    body = job_body("J5", reported="2026-11-30T11:00:00+01:00")
+    assert world.post("dispatcher", "/api/v1/jobs", body).status_code == 201
+    r = world.post(
+        "dispatcher",
+        f"/api/v1/plans/{run['id']}/who",
+        {"job_id": "J5", "now": "2026-11-30T11:00:00+01:00"},
+    )
+    assert r.status_code == 200, r.json
+    # who goes is asked of Monday, the day under way, not of the whole week
+    assert {c["engineer"] for c in r.json["candidates"]} == {"E1", "E2"}
+    assert all(c["arrival"][:10] == MONDAY for c in r.json["candidates"])
+    r = _replan(world, run["id"], "2026-11-30T12:00:00+01:00")
+    assert r.status_code == 202, r.json
+    replan = world.get("dispatcher", f"/api/v1/plans/{r.json['id']}").json
+    assert replan["status"] == "done", replan["error"]
+    assert (replan["date"], replan["params"]["replan_of"]) == (MONDAY, run["id"])
+    assert "days" not in replan["params"]
+    rest = world.get("dispatcher", f"/api/v1/plans/{replan['id']}/problem").json
+    # Monday's shifts in the one-shift form, from noon; Saturday's job is not Monday's
+    assert {e["id"]: e["shift"]["end"] for e in rest["engineers"]} == {
+        "E1": "2026-11-30T17:00:00+01:00",
+        "E2": "2026-11-30T17:00:00+01:00",
+    }
+    assert all(e["shift"]["start"] >= "2026-11-30T12:00:00+01:00" for e in rest["engineers"])
+    ids = {j["id"] for j in rest["jobs"]}
+    assert "J4" not in ids and "J5" in ids
+    problem = problem_from_json(rest)
+    assert check(problem, plan_from_json(replan["result"]["plan"], problem.clock)) == []
+    assert world.post("dispatcher", f"/api/v1/plans/{replan['id']}/publish").status_code == 200
+    with world.sessions() as s:
+        rows = {
+            a.job_id: (a.run_id, a.day.isoformat())
+            for a in s.scalars(select(Assignment))
+            if a.job_id
+        }
+    # Monday from the re-plan (J5 with it), Saturday still from the week
+    assert rows["J4"] == (run["id"], "2026-12-05")
+    served = {o["id"] for o in replan["result"]["plan"]["jobs"]}
+    assert "J5" in served
+    assert {j for j, (r_id, _) in rows.items() if r_id == replan["id"]} == served
+    week_run = world.get("dispatcher", f"/api/v1/plans/{run['id']}").json
+    assert week_run["published_at"] is not None and week_run["superseded_at"] is None
+    # Monday now belongs to the re-plan: the week is not re-planned on it again
+    r = _replan(world, run["id"], "2026-11-30T13:00:00+01:00")
+    assert r.status_code == 409
+    assert (
+        r.json["message"]
+        == f"plan {replan['id']} is the published plan of {MONDAY}: re-plan that one"
+    )
+    # and a moment outside the week is no day of it
+    r = _replan(world, run["id"], "2026-12-08T09:00:00+01:00")
+    assert r.status_code == 409 and "2026-12-08" in r.json["message"]
 
 
 def test_a_day_plan_leaves_out_who_is_absent_and_nobody_works_a_holiday(world: World) -> None:

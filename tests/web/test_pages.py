@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -240,7 +241,10 @@ def test_a_planner_starts_a_study_and_reads_the_comparison(
     assert assigned[0] == str(base)
     assert assigned[1] == (f"{off} ({'+' if diff > 0 else ''}{diff})" if diff else str(off))
     assert _layout(page, ["header.top", "main > section", "table.compare"]) == []
-    page.fill("#study", '{"name": "tiny", "days": 1, "seed": 2, "baseline": {"engineers": 4, "jobs_per_day": 12, "plan_solutions": 2, "replan_steps": 40}, "variants": [{"name": "one more", "add_engineers": [{"city": "Shanghai", "count": 1}]}]}')
+    page.fill(
+        "#study",
+        '{"name": "tiny", "days": 1, "seed": 2, "baseline": {"engineers": 4, "jobs_per_day": 12, "plan_solutions": 2, "replan_steps": 40}, "variants": [{"name": "one more", "add_engineers": [{"city": "Shanghai", "count": 1}]}]}',
+    )
     page.click("#study-form button[type=submit]")
     report = page.frame_locator("#study-report")
     expect(report.locator("h1")).to_have_text("tiny")
@@ -284,5 +288,61 @@ def test_a_dispatcher_inserts_an_emergency_and_replans(
     assert first[0] == "1" and first[1][:4] in {f"E00{i}" for i in range(1, 7)}
     assert first[4] == "met" or first[4].endswith("min late")
     assert _layout(page, BOARD_BLOCKS) == []
+    assert all(url.startswith(service.base + "/") for url in requested)
+    page.close()
+
+
+HOTLINE_BLOCKS = ["header.top", "main > section", "li.slot", "li.slot > *", ".grid-form label"]
+
+
+def test_the_hotline_offers_slots_while_the_customer_waits_and_books_one(
+    browser: Any, service: Service, tmp_path: Path
+) -> None:
+    _published_day(service)
+    page, requested = _page(browser, service, DESKTOP)
+    _sign_in(page, service, "dispatcher", "/board")
+    call = f"{service.day}T07:30:00+08:00"
+    page.goto(f"{service.base}/hotline?region=shanghai&date={service.day}&now={call}")
+    expect(page.locator("#call-time")).to_have_value(f"{service.day}T07:30")
+    expect(page.locator("#site option")).to_have_count(24)
+    page.fill("#job-id", "H-1")
+    page.select_option("#site", "S0001")
+    page.fill("#skills", "hvac:1")
+    page.fill("#days", "2")
+    page.click("#call-form button[type=submit]")
+    expect(page.locator("#slots-note")).to_contain_text("Answered in")
+    offer = _api(
+        service,
+        "dispatcher",
+        "/jobs/H-1/slots",
+        "POST",
+        {"date": service.day, "days": 2, "now": call},
+    )["slots"]
+    assert offer, "the generated region has room for one more job"
+    slots = page.locator("li.slot")
+    expect(slots).to_have_count(len(offer))
+    assert page.locator(".slot-day h3").all_inner_texts() == [
+        "Monday 30 November", "Tuesday 1 December"
+    ][: len({s["start"][:10] for s in offer})]  # fmt: skip
+    first = offer[0]
+    expect(slots.first.locator(".slot-time")).to_have_text(
+        f"{first['start'][11:16]}–{first['end'][11:16]}"
+    )
+    expect(slots.first).to_contain_text(first["name"])
+    assert _layout(page, HOTLINE_BLOCKS) == []
+    _shot(page, "hotline-desktop", tmp_path)
+    slots.first.locator("button").click()
+    expect(page.locator("#message")).to_contain_text("Booked H-1")
+    expect(page.locator("p.booked")).to_contain_text(first["start"][11:16])
+    with service.app.extensions["fieldplan.db"].sessions() as s:
+        job = s.get(Job, "H-1")
+        assert job is not None and job.appointment_start is not None
+        assert job.appointment_start.isoformat() == (
+            datetime.fromisoformat(first["start"]).astimezone(UTC).isoformat()
+        )
+    _shot(page, "hotline-booked", tmp_path)
+    page.set_viewport_size(PHONE)
+    assert _layout(page, HOTLINE_BLOCKS) == []
+    _shot(page, "hotline-phone", tmp_path)
     assert all(url.startswith(service.base + "/") for url in requested)
     page.close()
