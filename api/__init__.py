@@ -35,7 +35,17 @@ if TYPE_CHECKING:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The service app; ``config`` overrides the defaults (``DATABASE_URL``, ``RUN_EXECUTOR``, ...)."""
-    from api.resources import analysis, calendars, health, jobs, plans, reference, stock, users
+    from api.resources import (
+        analysis,
+        assets,
+        calendars,
+        health,
+        jobs,
+        plans,
+        reference,
+        stock,
+        users,
+    )
 
     app = Flask(__name__)
     app.config.update(defaults())
@@ -56,7 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["fieldplan.executor"] = executor
     atexit.register(executor.shutdown)
     _resume(app, db.sessions, executor)
-    views = (health, users, reference, calendars, jobs, stock, plans, analysis)
+    views = (health, users, reference, calendars, assets, jobs, stock, plans, analysis)
     for blueprint in dict.fromkeys(module.blp for module in views):  # health, users: "service"
         rest.register_blueprint(blueprint)
     app.add_url_rule("/api/v1/docs/assets/<path:name>", "docs_assets", _docs_asset)

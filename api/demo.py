@@ -3,7 +3,9 @@
 The generator's day (engineers, jobs, depots, stock) becomes stored records:
 each job's site belongs to a customer whose contract (gold 7x24, silver or
 bronze business hours) gives the job its SLA deadlines through the service's
-own SLA clock, as for any reported job.
+own SLA clock, as for any reported job. Every fifth site has an installed unit
+serviced every 90 days (+/- 7), last visited 60 to 99 days ago, so preventive
+visits fall due over the coming weeks and a few are overdue.
 """
 
 from __future__ import annotations
@@ -16,7 +18,18 @@ from sqlalchemy import func, select
 
 from api.auth import create_user
 from api.job_tickets import create_job
-from api.models import Contract, Customer, Depot, Engineer, Part, Region, Role, Site, Stock
+from api.models import (
+    Asset,
+    Contract,
+    Customer,
+    Depot,
+    Engineer,
+    Part,
+    Region,
+    Role,
+    Site,
+    Stock,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -236,6 +249,8 @@ def seed(s: Session, data: dict[str, Any], region_id: str, day: date) -> dict[st
         )
         if opens and closes and closes > opens and (opens, closes) != ("00:00", "00:00"):
             site.opens, site.closes = opens, closes if closes != "00:00" else "24:00"
+        if n % 5 == 0:
+            s.add(_unit_at(n, site, contract_id, day, j))
         del job
     tokens = {}
     for name, role, engineer in (
@@ -250,6 +265,24 @@ def seed(s: Session, data: dict[str, Any], region_id: str, day: date) -> dict[st
             tokens[e["id"].lower()] = token
     s.flush()
     return tokens
+
+
+def _unit_at(n: int, site: Site, contract_id: str | None, day: date, job: dict[str, Any]) -> Asset:
+    """An installed unit at the site of generated job ``n``, with the job's skills."""
+    line = min(job["skills"], default="general")
+    return Asset(
+        id=f"U{n + 1:04d}",
+        site_id=site.id,
+        contract_id=contract_id,
+        name=f"{line.replace('_', ' ')} unit {n + 1:04d}",
+        cycle_days=90,
+        tolerance_days=7,
+        last_visit=day - timedelta(days=60 + (n * 7) % 40),
+        duration_min=60,
+        priority=3,
+        skills={line: 1} if line != "general" else {},
+        parts={},
+    )
 
 
 def _hhmm(text: str, zone: ZoneInfo) -> str:

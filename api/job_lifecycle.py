@@ -2,7 +2,8 @@
 
 A job moves along :data:`TRANSITIONS`; each move is an event in its history.
 The parts used on a visit leave stock in the same transaction as the event
-that reports them, so either both are recorded or neither is.
+that reports them, so either both are recorded or neither is. A preventive
+visit done moves its asset's last visit (:func:`api.maintenance_visits.visit_done`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from api.errors import ApiError, forbidden, not_found
 from api.job_tickets import assigned_engineer
+from api.maintenance_visits import visit_done
 from api.models import Job, JobEvent, Role, TicketStatus, User, utcnow
 from api.stock_ledger import consume
 
@@ -106,6 +108,8 @@ def record_event(s: Session, job: Job, user: User, data: dict[str, Any]) -> JobE
             f"parts_used[{i}]",
         )
     job.status = target.value
+    if target is S.DONE:
+        visit_done(s, job, data["at"])
     event = JobEvent(
         job=job,
         status=target.value,

@@ -214,6 +214,37 @@ class Contract(Base):
     terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class Asset(Base):
+    """An installed unit at a customer's site with a preventive-maintenance cycle.
+
+    A visit is due every ``cycle_days`` days after ``last_visit``, within
+    ``tolerance_days`` either side; a visit done moves ``last_visit`` to its
+    actual date, so the next cycle counts from it.
+    """
+
+    __tablename__ = "assets"
+    __table_args__ = (
+        CheckConstraint("cycle_days >= 1", name="ck_asset_cycle"),
+        CheckConstraint(
+            "tolerance_days >= 0 AND tolerance_days < cycle_days", name="ck_asset_tolerance"
+        ),
+        CheckConstraint("duration_min > 0", name="ck_asset_duration"),
+    )
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    contract_id: Mapped[str | None] = mapped_column(ForeignKey("contracts.id"))
+    name: Mapped[str] = mapped_column(String(160))
+    cycle_days: Mapped[int]
+    tolerance_days: Mapped[int] = mapped_column(default=0)
+    last_visit: Mapped[date]
+    duration_min: Mapped[int]
+    priority: Mapped[int] = mapped_column(default=3)
+    skills: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    parts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    site: Mapped[Site] = relationship(lazy="joined")
+
+
 class Job(Base):
     """A service job. ``appointment_start``/``appointment_end``: the arrival window
     promised to the customer when the hotline booked one; every plan keeps it."""
@@ -242,6 +273,8 @@ class Job(Base):
     parts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     tools: Mapped[list[Any]] = mapped_column(default=list)
     follow_up_of: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"))
+    #: The installed unit a preventive visit services (:mod:`api.maintenance_visits`).
+    asset_id: Mapped[str | None] = mapped_column(ForeignKey("assets.id"), index=True)
     appointment_start: Mapped[datetime | None]
     appointment_end: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

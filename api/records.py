@@ -2,8 +2,9 @@
 
 Reference data has no rules beyond its fields, so one :class:`Records` per
 table says all that differs: the word for one record in messages, the filters
-a list takes, and the fields that must name an existing record of another
-table (422 naming the field when they do not).
+a list takes, the fields that must name an existing record of another table
+(422 naming the field when they do not), and a check of the record as a whole
+after a change of some of its fields (422 naming the field it blames).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Records:
     #: field -> the model whose record it must name
     references: Mapping[str, type[Base]] = field(default_factory=dict)
     order_by: str = "id"
+    #: Raises ApiError when the changed record breaks a rule between its fields.
+    consistent: Callable[[Any], None] | None = None
 
     def page(self, s: Session, args: Mapping[str, Any]) -> dict[str, Any]:
         query = filtered(select(self.model), args, self.conditions)
@@ -54,6 +57,8 @@ class Records:
         if s.get(self.model, data["id"]) is not None:
             raise ApiError(409, f"{self.label} '{data['id']}' already exists", "id")
         row = self.model(**data)
+        if self.consistent is not None:
+            self.consistent(row)
         s.add(row)
         s.flush()
         return row
@@ -64,6 +69,8 @@ class Records:
         self._check_references(s, data)
         for key, value in data.items():
             setattr(row, key, value)
+        if self.consistent is not None:
+            self.consistent(row)
         s.flush()
         return row
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import fields
 
+from api.errors import ApiError
 from api.models import Absence, Engineer, OnCallDuty, Region, Role
 from api.resources.crud import Resource, register
-from api.schemas.calendar_shapes import AbsenceSchema, OnCallDutySchema
+from api.schemas.calendar_shapes import LONGEST_DUTY, AbsenceSchema, OnCallDutySchema
 
 blp = Blueprint(
     "calendars",
@@ -22,6 +23,19 @@ blp = Blueprint(
 )
 
 READERS = (Role.DISPATCHER, Role.PLANNER)
+
+
+def _absence_days(row: Absence) -> None:
+    if row.last_day < row.first_day:
+        raise ApiError(422, "last_day must not be before first_day", "last_day")
+
+
+def _duty_times(row: OnCallDuty) -> None:
+    if row.end <= row.start:
+        raise ApiError(422, "end must be after start", "end")
+    if row.end - row.start > LONGEST_DUTY:
+        raise ApiError(422, "a duty lasts at most 7 days", "end")
+
 
 RESOURCES = (
     Resource(
@@ -33,6 +47,7 @@ RESOURCES = (
         write_roles=(Role.DISPATCHER,),
         references={"engineer_id": Engineer},
         order_by="first_day",
+        consistent=_absence_days,
     ),
     Resource(
         "on-call",
@@ -46,6 +61,7 @@ RESOURCES = (
         write_roles=(Role.DISPATCHER,),
         references={"region_id": Region, "engineer_id": Engineer},
         order_by="start",
+        consistent=_duty_times,
     ),
 )
 

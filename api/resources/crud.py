@@ -42,6 +42,8 @@ class Resource:
     #: field -> model it must name (checked on create and update, 422 naming the field)
     references: dict[str, type[Base]] = field(default_factory=dict)
     order_by: str = "id"
+    #: A rule between fields checked on the whole record after a change (PATCH gives some).
+    consistent: Callable[[Any], None] | None = None
 
     @property
     def label(self) -> str:
@@ -50,7 +52,9 @@ class Resource:
 
     def records(self) -> Records:
         conditions = {k: v[1] for k, v in self.filters.items()}
-        return Records(self.label, self.model, conditions, self.references, self.order_by)
+        return Records(
+            self.label, self.model, conditions, self.references, self.order_by, self.consistent
+        )
 
 
 def register(blp: Blueprint, res: Resource) -> None:

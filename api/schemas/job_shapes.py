@@ -30,6 +30,11 @@ class JobSchema(Ordered):
     parts = Counts(load_default=dict)
     tools = Names(load_default=list)
     follow_up_of = fields.String(load_default=None, allow_none=True)
+    asset_id = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the installed unit a preventive visit services"},
+    )
     status = fields.String(dump_only=True)
     response_deadline = AwareDateTime(dump_only=True, allow_none=True)
     repair_deadline = AwareDateTime(dump_only=True, allow_none=True)

@@ -40,6 +40,11 @@ def test_an_absence_is_stored_read_changed_and_removed(world: World) -> None:
     assert world.get("planner", "/api/v1/absences?engineer_id=E2").json["total"] == 0
     r = world.patch("dispatcher", "/api/v1/absences/AB1", {"kind": "sickness", "note": "flu"})
     assert r.status_code == 200 and (r.json["kind"], r.json["note"]) == ("sickness", "flu")
+    # a change of one day that ends the absence before it starts is refused, naming it
+    r = world.patch("dispatcher", "/api/v1/absences/AB1", {"last_day": "2026-11-30"})
+    assert r.status_code == 422
+    assert r.json["errors"]["json"] == {"last_day": ["last_day must not be before first_day"]}
+    assert world.get("planner", "/api/v1/absences/AB1").json["last_day"] == "2026-12-02"
     assert world.post("planner", "/api/v1/absences", {**ABSENCE, "id": "AB2"}).status_code == 403
     assert world.delete("dispatcher", "/api/v1/absences/AB1").status_code == 204
     assert world.get("dispatcher", "/api/v1/absences/AB1").status_code == 404
@@ -61,6 +66,23 @@ def test_a_bad_absence_is_refused_naming_the_field(
     assert r.status_code == 422
     assert field in r.json["errors"]["json"]
     assert world.get("dispatcher", "/api/v1/absences").json["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"end": "2026-12-05T07:00:00+01:00"}, "end must be after start"),
+        ({"start": "2026-11-28T08:00:00+01:00"}, "a duty lasts at most 7 days"),
+    ],
+)
+def test_a_duty_changed_out_of_shape_is_refused_and_stands(
+    world: World, change: dict[str, Any], message: str
+) -> None:
+    assert world.post("dispatcher", "/api/v1/on-call", DUTY).status_code == 201
+    stored = world.get("dispatcher", "/api/v1/on-call/OC1").json
+    r = world.patch("dispatcher", "/api/v1/on-call/OC1", change)
+    assert r.status_code == 422 and r.json["errors"]["json"] == {"end": [message]}
+    assert world.get("dispatcher", "/api/v1/on-call/OC1").json == stored
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
             ("parts", P),
             ("absences", D),
             ("on-call", D),
+            ("assets", P),
         )
         for m, suffix in (
             ("GET", ""),
@@ -46,6 +47,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
             ("DELETE", "/{ident}"),
         )
     },
+    ("POST", "/api/v1/maintenance/visits"): READ,
     ("GET", "/api/v1/jobs"): READ,
     ("POST", "/api/v1/jobs"): {A, D},
     ("GET", "/api/v1/jobs/{job_id}"): READ,

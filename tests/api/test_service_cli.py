@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from api.db import current_revision, make_engine, session_factory
-from api.models import Assignment, Engineer, Job, Run, User
+from api.models import Asset, Assignment, Engineer, Job, Run, User
 from fieldplan.cli import main
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def test_db_upgrade_and_users_create(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     assert main(["db", "upgrade", "--database-url", url]) == 0
-    assert current_revision(url) == "0003"
+    assert current_revision(url) == "0004"
     _schema_matches_the_models(url)
     assert main(["users", "create", "ops", "--role", "dispatcher", "--database-url", url]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
@@ -66,6 +66,9 @@ def test_the_demo_stores_plans_and_publishes_a_day(
         assert s.scalar(select(func.count()).select_from(Assignment)) == stops
         planned = s.scalar(select(func.count()).select_from(Job).where(Job.status == "planned"))
         assert planned == run.result["plan"]["kpis"]["assigned"]  # type: ignore[index]
+        units = s.scalars(select(Asset).order_by(Asset.id)).all()
+        assert [u.site_id for u in units] == ["S0001", "S0006", "S0011", "S0016", "S0021"]
+        assert {(u.cycle_days, u.tolerance_days) for u in units} == {(90, 7)}
 
 
 def _schema_matches_the_models(url: str) -> None:
