@@ -1,9 +1,14 @@
 """Bearer tokens, roles, and the users who hold them.
 
-A token is shown once when its user is made and stored only as its SHA-256
-(tokens are 256 random bits, so a fast hash is enough; nothing to salt against).
-Every endpoint but the health check and the API's own description needs one.
-Admins may do everything; each view names the other roles it admits.
+A token is shown once when its user is made (or an admin rotates it) and stored
+only as its SHA-256 (tokens are 256 random bits, so a fast hash is enough;
+nothing to salt against). It expires ``TOKEN_TTL_DAYS`` after it was issued
+(0: never), and is refused at once when revoked or its user deactivated
+(:mod:`api.user_tokens`). Every endpoint but the health check and the API's
+own description needs one. The token is looked up on a read session, so a
+request takes no write lock before its own work; its last use is recorded
+apart, at most once a minute. Admins may do everything; each view names the
+other roles it admits.
 """
 
 from __future__ import annotations
@@ -11,15 +16,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import g, request
-from sqlalchemy import select
+from flask import current_app, g, request
+from sqlalchemy import select, update
 
 from api.errors import ApiError, forbidden
-from api.models import Engineer, Role, User
+from api.models import Engineer, Role, User, utcnow
 from api.paging import page
-from api.session import session
+from api.session import database
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -31,14 +37,25 @@ F = TypeVar("F", bound="Callable[..., Any]")
 
 #: Paths anyone may read: the health check and the API's description.
 PUBLIC_PREFIXES = ("/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs")
+#: How stale the recorded last use of a token may get before a request writes it again.
+LAST_USED_STEP = timedelta(minutes=1)
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def issue_token(user: User, ttl_days: float, now: datetime | None = None) -> str:
+    """A new token for ``user`` (the old one stops working), valid ``ttl_days`` (0: always)."""
+    token = secrets.token_urlsafe(32)
+    now = now or utcnow()
+    user.token_hash = hash_token(token)
+    user.token_expires_at = now + timedelta(days=ttl_days) if ttl_days > 0 else None
+    return token
+
+
 def create_user(
-    s: Session, name: str, role: str, engineer_id: str | None = None
+    s: Session, name: str, role: str, engineer_id: str | None = None, ttl_days: float = 0
 ) -> tuple[User, str]:
     """A new user and their token (returned once, stored hashed).
 
@@ -56,8 +73,8 @@ def create_user(
         raise ApiError(422, f"engineer '{engineer_id}' does not exist", "engineer_id")
     if s.scalar(select(User.id).where(User.name == name)) is not None:
         raise ApiError(409, f"user '{name}' already exists", "name")
-    token = secrets.token_urlsafe(32)
-    user = User(name=name, role=role, token_hash=hash_token(token), engineer_id=engineer_id)
+    user = User(name=name, role=role, engineer_id=engineer_id, active=True)
+    token = issue_token(user, ttl_days)
     s.add(user)
     s.flush()
     return user, token
@@ -85,10 +102,31 @@ def _authenticate() -> None:
             "Authorization",
             "headers",
         )
-    user = session().scalar(select(User).where(User.token_hash == hash_token(token.strip())))
+    db = database()
+    with db.readers() as reader:
+        user = reader.scalar(select(User).where(User.token_hash == hash_token(token.strip())))
     if user is None:
         raise ApiError(401, "the token is not valid", "Authorization", "headers")
+    now = utcnow()
+    if not user.active:
+        raise ApiError(401, "this user is deactivated", "Authorization", "headers")
+    if user.token_expires_at is not None and user.token_expires_at <= now:
+        raise ApiError(
+            401,
+            f"the token expired at {user.token_expires_at.isoformat()}; an admin can rotate it",
+            "Authorization",
+            "headers",
+        )
+    if user.token_last_used_at is None or now - user.token_last_used_at >= LAST_USED_STEP:
+        with db.sessions() as writer, writer.begin():
+            writer.execute(update(User).where(User.id == user.id).values(token_last_used_at=now))
+        user.token_last_used_at = now
     g.user = user
+
+
+def token_ttl_days() -> float:
+    """The app's ``TOKEN_TTL_DAYS`` setting: how long a token issued now is valid."""
+    return float(current_app.config.get("TOKEN_TTL_DAYS", 0))
 
 
 def current_user() -> User:

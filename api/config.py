@@ -38,4 +38,6 @@ def defaults() -> dict[str, Any]:
         "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
         "JSON_SORT_KEYS": False,
         "MAX_PAGE_SIZE": 500,
+        # Days a token is valid from when it is issued (0: until revoked or rotated).
+        "TOKEN_TTL_DAYS": float(os.environ.get("FIELDPLAN_TOKEN_TTL_DAYS", "90")),
     }

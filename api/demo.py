@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from api.auth import create_user
+from api.config import defaults
 from api.job_tickets import create_job
 from api.models import (
     Asset,
@@ -253,14 +254,15 @@ def seed(s: Session, data: dict[str, Any], region_id: str, day: date) -> dict[st
             s.add(_unit_at(n, site, contract_id, day, j))
         del job
     tokens = {}
+    ttl = defaults()["TOKEN_TTL_DAYS"]
     for name, role, engineer in (
         ("admin", Role.ADMIN, None),
         ("dispatcher", Role.DISPATCHER, None),
         ("planner", Role.PLANNER, None),
     ):
-        tokens[name] = create_user(s, name, role.value, engineer)[1]
+        tokens[name] = create_user(s, name, role.value, engineer, ttl)[1]
     for e in data["engineers"]:
-        token = create_user(s, e["id"].lower(), Role.ENGINEER.value, e["id"])[1]
+        token = create_user(s, e["id"].lower(), Role.ENGINEER.value, e["id"], ttl)[1]
         if e["id"] == data["engineers"][0]["id"]:
             tokens[e["id"].lower()] = token
     s.flush()

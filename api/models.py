@@ -120,13 +120,24 @@ class Region(Base):
 
 
 class User(Base):
+    """Someone who signs in with a bearer token. The token is stored as its hash only;
+    none (revoked) until an admin rotates it; it stops working when it expires or the
+    user is deactivated."""
+
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     role: Mapped[str] = mapped_column(String(20))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     engineer_id: Mapped[str | None] = mapped_column(ForeignKey("engineers.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)
+    token_expires_at: Mapped[datetime | None]
+    token_last_used_at: Mapped[datetime | None]
+
+    @property
+    def has_token(self) -> bool:
+        return self.token_hash is not None
 
 
 class Engineer(Base):

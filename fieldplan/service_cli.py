@@ -1,4 +1,5 @@
-"""`fieldplan serve`, `fieldplan db upgrade`, `fieldplan users create`: the service's commands."""
+"""`fieldplan serve`, `fieldplan db upgrade`, `fieldplan users create|list|rotate|revoke|
+deactivate|activate`: the service's commands."""
 
 from __future__ import annotations
 
@@ -34,6 +35,19 @@ def register(top: Any, generate: Any) -> None:
     create.add_argument("--engineer", help="the engineer id an engineer user is")
     create.add_argument("--database-url")
     create.set_defaults(handler=_create_user)
+    listing = users.add_parser("list", help="users, their roles and their tokens' state")
+    listing.add_argument("--database-url")
+    listing.set_defaults(handler=_list_users)
+    for name, text in (
+        ("rotate", "issue a new token (printed once); the old one is refused from now on"),
+        ("revoke", "refuse the user's token from now on; none until rotated"),
+        ("deactivate", "refuse the user's token until they are activated again"),
+        ("activate", "let a deactivated user's token work again"),
+    ):
+        step = users.add_parser(name, help=text)
+        step.add_argument("name")
+        step.add_argument("--database-url")
+        step.set_defaults(handler=_token_step, step=name)
 
 
 def _server_flags(parser: argparse.ArgumentParser) -> None:
@@ -63,6 +77,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 def _create_user(args: argparse.Namespace) -> int:
     from api.auth import create_user
+    from api.config import defaults
     from api.db import make_engine, session_factory, upgrade
     from api.errors import ApiError
 
@@ -72,12 +87,77 @@ def _create_user(args: argparse.Namespace) -> int:
     try:
         with session_factory(engine)() as s, s.begin():
             try:
-                user, token = create_user(s, args.name, args.role, args.engineer)
+                user, token = create_user(
+                    s, args.name, args.role, args.engineer, defaults()["TOKEN_TTL_DAYS"]
+                )
             except ApiError as exc:
                 out.print(f"[red]error:[/] {exc.field}: {exc.message}")
                 return 2
             out.print(f"user {user.name} ({user.role}) created; token (shown once):")
             print(token)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _list_users(args: argparse.Namespace) -> int:
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from api.db import make_engine, session_factory, upgrade
+    from api.models import User
+
+    url = _url(args)
+    upgrade(url)
+    engine = make_engine(url)
+    table = Table(title="users")
+    for column in ("name", "role", "engineer", "active", "token", "expires", "last used"):
+        table.add_column(column)
+    try:
+        with session_factory(engine)() as s:
+            for u in s.scalars(select(User).order_by(User.id)):
+                table.add_row(
+                    u.name,
+                    u.role,
+                    u.engineer_id or "",
+                    "yes" if u.active else "no",
+                    "yes" if u.has_token else "revoked",
+                    u.token_expires_at.isoformat(timespec="minutes") if u.token_expires_at else "",
+                    u.token_last_used_at.isoformat(timespec="minutes")
+                    if u.token_last_used_at
+                    else "",
+                )
+    finally:
+        engine.dispose()
+    out.print(table)
+    return 0
+
+
+def _token_step(args: argparse.Namespace) -> int:
+    from api.config import defaults
+    from api.db import make_engine, session_factory, upgrade
+    from api.errors import ApiError
+    from api.user_tokens import activate, deactivate, revoke, rotate, user_by_name
+
+    url = _url(args)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as s, s.begin():
+            try:
+                user = user_by_name(s, args.name)
+                if args.step == "rotate":
+                    token = rotate(s, user, defaults()["TOKEN_TTL_DAYS"])
+                    out.print(f"user {user.name}: new token (shown once); the old one is refused:")
+                    print(token)
+                    return 0
+                {"revoke": revoke, "deactivate": deactivate, "activate": activate}[args.step](
+                    s, user
+                )
+            except ApiError as exc:
+                out.print(f"[red]error:[/] {exc.field}: {exc.message}")
+                return 2
+        out.print(f"user {args.name}: {args.step}d")
     finally:
         engine.dispose()
     return 0

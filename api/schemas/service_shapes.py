@@ -18,6 +18,14 @@ class UserSchema(Ordered):
     name = fields.String()
     role = fields.String(validate=validate.OneOf([r.value for r in Role]))
     engineer_id = fields.String(allow_none=True)
+    active = fields.Boolean(metadata={"description": "false: the token is refused"})
+    has_token = fields.Boolean(
+        dump_only=True, metadata={"description": "false once revoked, until rotated"}
+    )
+    token_expires_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "null: valid until revoked or rotated"}
+    )
+    token_last_used_at = fields.AwareDateTime(allow_none=True)
 
 
 class NewUserSchema(Schema):

@@ -21,6 +21,10 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/me"): {A, D, P, E},
     ("GET", "/api/v1/users"): {A},
     ("POST", "/api/v1/users"): {A},
+    **{
+        ("POST", f"/api/v1/users/{{user_id}}/{step}"): {A}
+        for step in ("rotate", "revoke", "deactivate", "activate")
+    },
     ("GET", "/api/v1/regions"): READ,
     ("POST", "/api/v1/regions"): {A},
     ("GET", "/api/v1/regions/{ident}"): READ,
@@ -98,7 +102,9 @@ def _concrete(path: str) -> str:
     name = path.split("/")[3]
     return path.replace("{ident}", IDS.get(name, "x")).replace("{job_id}", "J1").replace(
         "{run_id}", "1"
-    ).replace("{engineer_id}", "E1") + ("?date=2026-11-30" if path.endswith(("/assignments", "/week")) else "")
+    ).replace("{engineer_id}", "E1").replace("{user_id}", "5") + (
+        "?date=2026-11-30" if path.endswith(("/assignments", "/week")) else ""
+    )
 
 
 def _assign_j1_to_e1(world: World) -> None:
@@ -182,7 +188,17 @@ def test_a_bad_token_is_refused_and_health_needs_none(world: World) -> None:
     health = world.client.get("/api/v1/health")
     assert health.status_code == 200 and health.json["status"] == "ok"
     me = world.get("e1", "/api/v1/me").json
-    assert me == {"id": 4, "name": "e1", "role": "engineer", "engineer_id": "E1"}
+    used = me.pop("token_last_used_at")
+    assert me == {
+        "id": 4,
+        "name": "e1",
+        "role": "engineer",
+        "engineer_id": "E1",
+        "active": True,
+        "has_token": True,
+        "token_expires_at": None,
+    }
+    assert used is not None  # this very request
 
 
 def test_tokens_are_stored_hashed(world: World) -> None:
