@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
-#: Paths anyone may read: the health check and the API's description.
-PUBLIC_PREFIXES = ("/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs")
+#: Paths anyone may read: the health check and the API's description, exactly these,
+#: and the interactive docs' own files.
+PUBLIC_PATHS = frozenset({"/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs"})
+PUBLIC_FOLDER = "/api/v1/docs/"
 #: How stale the recorded last use of a token may get before a request writes it again.
 LAST_USED_STEP = timedelta(minutes=1)
 
@@ -91,7 +93,7 @@ def init_app(app: Flask) -> None:
 
 def _authenticate() -> None:
     path = request.path
-    if not path.startswith("/api/") or path.startswith(PUBLIC_PREFIXES):
+    if not path.startswith("/api/") or path in PUBLIC_PATHS or path.startswith(PUBLIC_FOLDER):
         return
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")

@@ -25,11 +25,13 @@ from api.models import (
     Customer,
     Depot,
     Engineer,
+    Job,
     Part,
     Region,
     Role,
     Site,
     Stock,
+    User,
 )
 
 if TYPE_CHECKING:
@@ -134,7 +136,10 @@ def first_working_day(today: date, weekdays: list[int]) -> date:
 
 
 def is_empty(s: Session) -> bool:
-    return not s.scalar(select(func.count()).select_from(Engineer))
+    """No region, engineer, job or user stored yet: nothing the demo could mix with."""
+    return not any(
+        s.scalar(select(func.count()).select_from(table)) for table in (Region, Engineer, Job, User)
+    )
 
 
 def seed(s: Session, data: dict[str, Any], region_id: str, day: date) -> dict[str, str]:

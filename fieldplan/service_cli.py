@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 from fieldplan.console import out
@@ -244,10 +245,14 @@ class _Gunicorn:
         self._app.run()
 
 
+def demo_database_url() -> str:
+    """The demo's own SQLite file, ``./instance/demo.db``, apart from the service's default."""
+    return f"sqlite:///{(Path.cwd() / 'instance' / 'demo.db').resolve()}"
+
+
 def service_demo(args: argparse.Namespace) -> int:
     """A fresh demo database: generated region, today's plan requested and published through the API."""
     from datetime import datetime
-    from pathlib import Path
     from zoneinfo import ZoneInfo
 
     from sqlalchemy.engine import make_url
@@ -257,11 +262,13 @@ def service_demo(args: argparse.Namespace) -> int:
     from api.demo import TIME_ZONES, first_working_day, is_empty, seed
     from scenarios.generator.day import generate_dispatch
 
-    url = _url(args)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
+    chosen = args.database_url or os.environ.get("DATABASE_URL")
+    url = chosen or demo_database_url()
+    if chosen is None:  # the demo's own file, made afresh each time; no other is ever deleted
+        database = make_url(url).database
+        assert database is not None
         for suffix in ("", "-wal", "-shm"):
-            Path(parsed.database + suffix).unlink(missing_ok=True)
+            Path(database + suffix).unlink(missing_ok=True)
     upgrade(url)
     region = args.region or "shanghai"
     day = first_working_day(datetime.now(ZoneInfo(TIME_ZONES[region])).date(), [0, 1, 2, 3, 4])
@@ -272,7 +279,8 @@ def service_demo(args: argparse.Namespace) -> int:
     with session_factory(engine)() as s, s.begin():
         if not is_empty(s):
             out.print(
-                f"[red]error:[/] the database at {_safe(url)} already holds data; the demo needs an empty one"
+                f"[red]error:[/] the database at {_safe(url)} already holds data and is left"
+                " as it is; the demo needs an empty one (or none given: its own ./instance/demo.db)"
             )
             return 2
         tokens = seed(s, data, region, day)
@@ -321,6 +329,7 @@ def service_demo(args: argparse.Namespace) -> int:
         highlight=False,
     )
     if args.no_serve:
+        out.print(f"serve it: fieldplan serve --database-url {_safe(url)}", highlight=False)
         return 0
     serve(url, args.host, args.port, args.workers, args.threads)
     return 0

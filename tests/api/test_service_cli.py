@@ -85,3 +85,16 @@ def _schema_matches_the_models(url: str) -> None:
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     finally:
         engine.dispose()
+
+
+def test_the_demo_never_deletes_a_database_it_is_given(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/kept.db"
+    assert main(["users", "create", "ops", "--role", "dispatcher", "--database-url", url]) == 0
+    code = main(["demo", "--no-serve", "--engineers", "2", "--jobs", "4", "--database-url", url])
+    assert code == 2
+    assert "already holds data and is left as it is" in capsys.readouterr().out
+    with session_factory(make_engine(url))() as s:
+        assert [u.name for u in s.scalars(select(User))] == ["ops"]
+        assert s.scalar(select(func.count()).select_from(Engineer)) == 0
