@@ -5,7 +5,9 @@ assignments of jobs not yet started on those days are removed; a plan whose
 days are all covered is marked superseded). A several-day plan publishes each
 stop on the local day it starts, so each engineer's day reads as usual.
 Publishing the same run again changes nothing. A job that was started, done or
-cancelled since the plan was made refuses the publication (409), naming it.
+cancelled since the plan was made refuses the publication (409), naming it. A
+visit under way (en route or on site) keeps its assignment and its engineer
+through any publication, so the engineer can report it to the end.
 """
 
 from __future__ import annotations
@@ -102,14 +104,16 @@ def publish(s: Session, run: Run) -> int:
                 )
             )
         )
-        gone = delete(Assignment).where(Assignment.run_id == old.id, Assignment.day.in_(days))
+        # a visit under way (en route, on site) stays with its engineer through any plan
+        under_way = select(Job.id).where(Job.status.in_([st.value for st in UNDER_WAY]))
+        gone = delete(Assignment).where(
+            Assignment.run_id == old.id,
+            Assignment.day.in_(days),
+            or_(Assignment.job_id.is_(None), Assignment.job_id.not_in(under_way)),
+        )
         if "now" in run.params:
-            # a re-plan keeps what was over by its time and the visits under way: the day as it went
-            under_way = select(Job.id).where(Job.status.in_([st.value for st in UNDER_WAY]))
-            gone = gone.where(
-                Assignment.end > datetime.fromisoformat(run.params["now"]),
-                or_(Assignment.job_id.is_(None), Assignment.job_id.not_in(under_way)),
-            )
+            # a re-plan also keeps what was over by its time: the day as it went
+            gone = gone.where(Assignment.end > datetime.fromisoformat(run.params["now"]))
         s.execute(gone)
         for job in s.scalars(select(Job).where(Job.id.in_(dropped), Job.id.not_in(job_ids))):
             if job.status in (TicketStatus.PLANNED.value, TicketStatus.DISPATCHED.value):

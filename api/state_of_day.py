@@ -173,8 +173,34 @@ def replan_bundle(s: Session, run: Run, change: Mapping[str, Any]) -> dict[str, 
 
     A plan of several days is re-planned on the day under way (the engine cuts it out)."""
     problem, plan = published_parts(run)
-    problem = with_appointments(s, problem)
+    problem = with_en_route(s, with_appointments(s, problem))
     return {"problem": problem, "plan": plan, "state": state_now(s, run, problem, change)}
+
+
+def with_en_route(s: Session, problem: dict[str, Any]) -> dict[str, Any]:
+    """``problem`` with each job an engineer has set off to pinned to that engineer: en route
+    counts as started for them, so a re-plan never hands it to someone else."""
+    ids = [j["id"] for j in problem["jobs"]]
+    engineers = {e["id"] for e in problem["engineers"]}
+    pinned: dict[str, str] = {}
+    for job_id in s.scalars(
+        select(Job.id).where(Job.id.in_(ids), Job.status == TicketStatus.EN_ROUTE.value)
+    ):
+        engineer = s.scalar(
+            select(JobEvent.engineer_id)
+            .where(JobEvent.job_id == job_id, JobEvent.status == TicketStatus.EN_ROUTE.value)
+            .order_by(JobEvent.id.desc())
+            .limit(1)
+        )
+        if engineer in engineers:
+            pinned[job_id] = engineer
+    if not pinned:
+        return problem
+    jobs = [
+        {**j, "pinned_engineer": pinned[j["id"]]} if j["id"] in pinned else j
+        for j in problem["jobs"]
+    ]
+    return {**problem, "jobs": jobs}
 
 
 def _check_state(state: dict[str, Any], problem: dict[str, Any]) -> None:

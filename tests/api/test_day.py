@@ -157,3 +157,55 @@ def test_a_sick_engineer_and_refusals(world: World) -> None:
     ).json
     refused = world.post("dispatcher", f"/api/v1/plans/{unpublished['id']}/replan", {"now": NOW})
     assert refused.status_code == 409
+
+
+def test_a_visit_on_site_stays_with_its_engineer_through_a_new_plan(world: World) -> None:
+    run = _published_day(world)
+    busy = _engineer_of(run, "J1")
+    who = busy.lower()
+    for status, at in (("en_route", "10:00"), ("on_site", "10:20")):
+        r = world.post(
+            who, "/api/v1/jobs/J1/events", {"status": status, "at": f"{MONDAY}T{at}:00+01:00"}
+        )
+        assert r.status_code == 201
+    fresh = world.post(
+        "dispatcher", "/api/v1/plans", {"region": "metro", "date": MONDAY, "time_limit_s": 1}
+    ).json
+    assert "J1" not in {o["id"] for o in fresh["result"]["plan"]["jobs"]}  # not open any more
+    assert world.post("dispatcher", f"/api/v1/plans/{fresh['id']}/publish").status_code == 200
+    with world.sessions() as s:
+        j1 = s.scalars(select(Assignment).where(Assignment.job_id == "J1")).one()
+        assert (j1.engineer_id, j1.run_id) == (busy, run["id"])
+        assert s.get(Job, "J1").status == "on_site"  # type: ignore[union-attr]
+    day = world.get(who, f"/api/v1/engineers/{busy}/assignments?date={MONDAY}").json
+    assert "J1" in [s["job"]["id"] for s in day["stops"] if s["type"] == "job"]
+    assert world.post(who, "/api/v1/jobs/J1/events", {"status": "done"}).status_code == 201
+
+
+def test_a_job_en_route_stays_with_its_engineer_through_a_replan(world: World) -> None:
+    run = _published_day(world)
+    busy = _engineer_of(run, "J2")
+    who = busy.lower()
+    r = world.post(
+        who, "/api/v1/jobs/J2/events", {"status": "en_route", "at": "2026-11-30T10:30:00+01:00"}
+    )
+    assert r.status_code == 201
+    world.post(
+        "dispatcher",
+        "/api/v1/jobs",
+        job_body("J9", kind="emergency", reported="2026-11-30T10:30:00+01:00"),
+    )
+    r = world.post(
+        "dispatcher", f"/api/v1/plans/{run['id']}/replan", {"now": NOW, "time_limit_s": 1}
+    )
+    new = world.get("dispatcher", f"/api/v1/plans/{r.json['id']}").json
+    assert new["status"] == "done", new["error"]
+    rest = world.get("dispatcher", f"/api/v1/plans/{new['id']}/problem").json
+    pins = {j["id"]: j.get("pinned_engineer") for j in rest["jobs"]}
+    assert pins["J2"] == busy and pins["J9"] is None
+    assert _engineer_of(new, "J2") == busy
+    assert world.post("dispatcher", f"/api/v1/plans/{new['id']}/publish").status_code == 200
+    r = world.post(
+        who, "/api/v1/jobs/J2/events", {"status": "on_site", "at": "2026-11-30T10:50:00+01:00"}
+    )
+    assert r.status_code == 201
