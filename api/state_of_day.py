@@ -192,7 +192,7 @@ def with_en_route(s: Session, problem: dict[str, Any]) -> dict[str, Any]:
             .order_by(JobEvent.id.desc())
             .limit(1)
         )
-        if engineer in engineers:
+        if engineer is not None and engineer in engineers:
             pinned[job_id] = engineer
     if not pinned:
         return problem
