@@ -15,7 +15,7 @@ from sqlalchemy import select
 from api.errors import ApiError, forbidden, not_found
 from api.job_tickets import assigned_engineer
 from api.maintenance_visits import visit_done
-from api.models import Job, JobEvent, Role, TicketStatus, User, utcnow
+from api.models import Depot, Job, JobEvent, Role, TicketStatus, User, utcnow
 from api.stock_ledger import consume
 
 if TYPE_CHECKING:
@@ -97,6 +97,8 @@ def record_event(s: Session, job: Job, user: User, data: dict[str, Any]) -> JobE
         )
     for i, item in enumerate(used):
         source_kind, source_id = _source(item.get("source"), engineer, i)
+        if source_kind == "depot":
+            _depot_within_reach(s, job, source_id, f"parts_used[{i}].source")
         consume(
             s,
             item["part"],
@@ -125,6 +127,21 @@ def record_event(s: Session, job: Job, user: User, data: dict[str, Any]) -> JobE
     s.add(event)
     s.flush()
     return event
+
+
+def _depot_within_reach(s: Session, job: Job, depot_id: str, field: str) -> None:
+    """Parts for a job come from a depot of its region or a central one (no region): never
+    from another region's shelves."""
+    depot = s.get(Depot, depot_id)
+    if depot is None:
+        raise ApiError(422, f"depot '{depot_id}' does not exist", field)
+    if depot.region_id is not None and depot.region_id != job.site.region_id:
+        raise ApiError(
+            422,
+            f"depot '{depot_id}' is in region {depot.region_id}; the job is in"
+            f" {job.site.region_id}",
+            field,
+        )
 
 
 def _source(source: str | None, engineer: str | None, index: int) -> tuple[str, str]:

@@ -220,3 +220,41 @@ def test_the_last_units_are_consumed_exactly_once(world: World, threads: int) ->
             select(func.sum(StockMovement.quantity)).where(StockMovement.reason == "consumed")
         )
     assert done == 2 and consumed == 2
+
+
+def test_parts_never_come_off_another_regions_shelves(world: World) -> None:
+    from tests.api.test_roles import _assign_j1_to_e1
+
+    _assign_j1_to_e1(world)
+    north = {"id": "north", "name": "North", "timezone": "Europe/Berlin"}
+    assert world.post("admin", "/api/v1/regions", north).status_code == 201
+    depot = {
+        "id": "D9",
+        "region_id": "north",
+        "name": "Depot Nord",
+        "lat": 53.55,
+        "lon": 9.99,
+    }
+    assert world.post("planner", "/api/v1/depots", depot).status_code == 201
+    count = {"part_id": "P-VALV", "location_kind": "depot", "location_id": "D9", "quantity": 4}
+    assert world.put("dispatcher", "/api/v1/stock", count).status_code == 200
+    for status in ("en_route", "on_site"):
+        assert world.post("e1", "/api/v1/jobs/J1/events", {"status": status}).status_code == 201
+    r = world.post(
+        "e1",
+        "/api/v1/jobs/J1/events",
+        {"status": "done", "parts_used": [{"part": "P-VALV", "quantity": 1, "source": "D9"}]},
+    )
+    assert r.status_code == 422
+    assert r.json["errors"]["json"] == {
+        "parts_used[0].source": ["depot 'D9' is in region north; the job is in metro"]
+    }
+    shelf = world.get("planner", "/api/v1/stock?location_id=D9").json["items"]
+    assert [i["quantity"] for i in shelf] == [4]
+    assert world.get("dispatcher", "/api/v1/jobs/J1").json["status"] == "on_site"
+    ok = world.post(
+        "e1",
+        "/api/v1/jobs/J1/events",
+        {"status": "done", "parts_used": [{"part": "P-VALV", "quantity": 1, "source": "D1"}]},
+    )
+    assert ok.status_code == 201
