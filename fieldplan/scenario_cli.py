@@ -1,4 +1,5 @@
-"""`fieldplan scenario run`: simulate a study's variants over weeks and write the report."""
+"""`fieldplan scenario run`: simulate a study's variants over weeks and write the report;
+`fieldplan scenario size`: the smallest team that keeps a study's promises."""
 
 from __future__ import annotations
 
@@ -34,6 +35,29 @@ def register(top: Any, generate: Any) -> None:
         "--workers", type=int, help="variants simulated at once (default: one per core)"
     )
     run.set_defaults(handler=_run)
+    size = scenario.add_parser(
+        "size",
+        help="how many engineers the baseline's demand needs to keep its promises",
+    )
+    size.add_argument("file", type=Path, help="scenario file (its baseline is sized)")
+    size.add_argument(
+        "--emergency-on-time",
+        type=float,
+        default=90.0,
+        help="per cent of emergencies reached in time (default 90)",
+    )
+    size.add_argument(
+        "--backlog-growth",
+        type=float,
+        default=0.1,
+        help="most open jobs gained a week, in days of arrivals (default 0.1)",
+    )
+    size.add_argument("--min", type=int, dest="low", help="smallest team to try")
+    size.add_argument("--max", type=int, dest="high", help="largest team to try")
+    size.add_argument("--days", type=int, help="working days to simulate (default: the file's)")
+    size.add_argument("--seed", type=int, help="seed (default: the file's)")
+    size.add_argument("-o", "--output", type=Path, help="also write the trials as Markdown here")
+    size.set_defaults(handler=_size)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -69,4 +93,46 @@ def _run(args: argparse.Namespace) -> int:
         table.add_row(*row)
     out.print(table)
     out.print(f"report: {page}")
+    return 0
+
+
+def _size(args: argparse.Namespace) -> int:
+    from scenarios.study.scenario_file import StudyError, load_study
+    from scenarios.study.sizing import Target, size_staff, sizing_markdown
+
+    logging.getLogger("dispatch").setLevel(logging.ERROR)
+    if args.low is not None and args.high is not None and args.low > args.high:
+        err.print("[bold red]error:[/] --min must not be above --max", highlight=False)
+        return 2
+    try:
+        study = load_study(args.file, args.days, args.seed)
+        target = Target(args.emergency_on_time, args.backlog_growth)
+        with err.status("simulating team sizes", spinner="dots") as status:
+            sizing = size_staff(
+                study,
+                target,
+                args.low,
+                args.high,
+                lambda t: status.update(f"simulated {t.engineers} engineers"),
+            )
+    except StudyError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return 2
+    table = Table(title=f"{study.name}: team sizes simulated over {study.days} days")
+    for column in ("engineers", "emergencies on time %", "backlog growth (days a week)", "meets"):
+        table.add_column(column)
+    for t in sorted(sizing.trials, key=lambda t: t.engineers):
+        table.add_row(
+            str(t.engineers),
+            "-" if t.emergency_on_time_pct is None else f"{t.emergency_on_time_pct:.1f}",
+            f"{t.backlog_growth:+.2f}",
+            "yes" if t.meets else "no",
+        )
+    out.print(table)
+    if args.output is not None:
+        args.output.write_text(sizing_markdown(study, sizing), encoding="utf-8")
+    if sizing.smallest is None:
+        out.print("no team size tried keeps these promises; raise --max")
+        return 1
+    out.print(f"smallest team: {sizing.smallest} engineers (workload estimate {sizing.estimate})")
     return 0

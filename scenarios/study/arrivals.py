@@ -4,11 +4,16 @@ The job book of a simulated variant: every job that arrived, the open ones,
 their SLA deadlines, and what became of each visit (fixed, or continued by a
 follow-up). Faults are drawn from one random stream seeded by the study's seed
 alone, with the same draws per fault whatever the variant's settings, so every
-variant meets the same faults.
+variant meets the same faults. Installations are drawn on working days;
+preventive visits come from the installed units' cycles: a unit's visit opens
+on the first day of its tolerance band and is due by the band's last day, and
+the visit made moves the unit's next cycle.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
@@ -19,11 +24,14 @@ from scenarios.generator.catalogue import PRODUCT_LINES
 from scenarios.study.results import DAY, SimJob
 from scenarios.study.world import (
     EMERGENCY_SHARE,
-    INSTALLATION_SHARE,
     PART_SHARE,
     PLANNED_WINDOW_DAYS,
+    Unit,
     World,
 )
+
+#: When the day's planned visits are released, and when a preventive visit's last day ends.
+RELEASE_MIN, CLOSE_MIN = 6 * 60, 18 * 60
 
 LINE_TOOL = {p.name: p.tool for p in PRODUCT_LINES}
 
@@ -44,6 +52,8 @@ class Arrivals:
         self.jobs: dict[str, SimJob] = {}
         self.open: dict[str, SimJob] = {}
         self.count = 0
+        self.units = {u.id: replace(u) for u in world.units}  # a variant's own cycles
+        self.waiting_units = set(self.units)  # units with no visit open
 
     def deadline(self, reported: float, kind: str, tier: str) -> float:
         """When a job of ``kind`` reported at ``reported`` must be reached, by its tier's SLA."""
@@ -101,22 +111,22 @@ class Arrivals:
                 part=part if needs else None,
                 known=bool(u[k, 4] < self.settings["part_known_share"]),
                 duration=[45, 60, 75, 90, 120][int(u[k, 5] * 5)],
-                skills={site.line: 2 if u[k, 5] > 0.7 else 1},
-                tools=[t for t in [LINE_TOOL[site.line]] if t and u[k, 0] < 0.25],
+                skills={site.line: 2 if u[k, 5] > 0.7 and site.expert else 1},
+                tools=[t for t in [LINE_TOOL[site.line]] if t and site.tool and u[k, 0] < 0.25],
                 earliest=reported,
             )
             arrived += 1
         if working:
             m = int(rng.poisson(w.planned_per_day))
-            chosen = rng.choice(len(w.sites), size=m)
+            share = np.array(w.site_share)
+            chosen = rng.choice(len(w.sites), size=m, p=share / share.sum())
             v = rng.random((m, 2))
             for k in range(m):
                 site = w.sites[int(chosen[k])]
-                kind = "installation" if v[k, 0] < INSTALLATION_SHARE else "preventive"
-                reported = day * DAY + 6 * 60
+                reported = day * DAY + RELEASE_MIN
                 self._new_job(
                     site=int(chosen[k]),
-                    kind=kind,
+                    kind="installation",
                     priority=3,
                     reported=reported,
                     deadline=self._planned_due(reported),
@@ -129,7 +139,45 @@ class Arrivals:
                     earliest=reported,
                 )
                 arrived += 1
-        return arrived
+        return arrived + self._preventive(day)
+
+    def _preventive(self, day: int) -> int:
+        """Open the visits whose tolerance band has begun; how many opened."""
+        opened = 0
+        for ident in sorted(self.waiting_units):
+            unit = self.units[ident]
+            if unit.due - unit.tolerance_days > day:
+                continue
+            site = self.world.sites[unit.site]
+            reported = day * DAY + RELEASE_MIN
+            self._new_job(
+                ident=f"PM-{unit.id}-{unit.due}",
+                site=unit.site,
+                kind="preventive",
+                priority=3,
+                reported=reported,
+                deadline=(unit.due + unit.tolerance_days) * DAY + CLOSE_MIN,
+                tier=site.tier,
+                part=None,
+                known=True,
+                duration=unit.duration,
+                skills={site.line: 1},
+                tools=[],
+                earliest=reported,
+                unit=unit.id,
+            )
+            self.waiting_units.discard(ident)
+            opened += 1
+        return opened
+
+    def parts_waiting(self) -> dict[tuple[str, str], int]:
+        """Units of each part the open jobs wait for, by the depot of their sites:
+        ``(depot, part) -> units`` (only parts known before the visit)."""
+        out: dict[tuple[str, str], int] = defaultdict(int)
+        for j in self.open.values():
+            if j.part is not None and j.known:
+                out[(self.world.sites[j.site].depot, j.part)] += 1
+        return dict(out)
 
     def visited(self, job: SimJob, start: float, end: float) -> None:
         """The job's visit ran from ``start`` to ``end``: it is closed, fixed or not."""
@@ -137,6 +185,13 @@ class Arrivals:
             job.first_visit = start
         job.closed_at = end
         del self.open[job.id]
+        if job.unit is not None:
+            self._serviced(self.units[job.unit], start)
+
+    def _serviced(self, unit: Unit, start: float) -> None:
+        """The unit's next cycle counts from the day of this visit."""
+        unit.last_visit = int(start // DAY)
+        self.waiting_units.add(unit.id)
 
     def fixed(self, job: SimJob, at: float) -> None:
         """The visit fixed the job, and so its fault if no earlier visit had."""

@@ -8,12 +8,15 @@ A :class:`Simulation` composes three parts, each with its own state:
 - :class:`~scenarios.study.logistics.Logistics`: the stock plan, vans, depots,
   evening refills, orders and deliveries;
 - :class:`~scenarios.study.execution.Execution`: each working day planned,
-  re-planned and worked.
+  re-planned and worked;
+- :class:`~scenarios.study.on_call.OnCall`: nights and weekends, the duty
+  engineers called out for the emergencies that cannot wait.
 
-Each day deliveries are put on the shelves and the day's jobs arrive; on a
-working day the team then works it and in the evening vans are refilled and
-stock reordered. Faults arrive every day, weekends included; planning happens
-on working days. Times are minutes after the first day's local midnight at the
+The study runs seven days a week. Each day deliveries are put on the shelves
+and the day's jobs arrive (faults at any hour, every day); on a working day
+the rota covers the night until the team starts, the team works the day, vans
+are refilled and stock reordered, and the rota takes the evening; a day off is
+the rota's all day. Times are minutes after the first day's local midnight at the
 region's UTC offset on that day (summer-time changes within a study are
 ignored). Seeded and reproducible: the searches stop after a number of steps,
 not a time, so the same study and seed give the same figures on any machine.
@@ -30,6 +33,7 @@ from scenarios.study.arrivals import Arrivals
 from scenarios.study.execution import Execution
 from scenarios.study.kpis import variant_kpis
 from scenarios.study.logistics import Logistics
+from scenarios.study.on_call import OnCall
 from scenarios.study.results import DAY, DayFigures, VariantResult, reached_in_time
 
 if TYPE_CHECKING:
@@ -48,25 +52,41 @@ class Simulation:
         self.arrivals = Arrivals(world, seed)
         self.logistics = Logistics(world)
         self.execution = Execution(world, seed, self.arrivals, self.logistics)
+        self.on_call = OnCall(world, self.arrivals, self.logistics)
         self.figures: list[DayFigures] = []
 
     def run(self, progress: Callable[[int], None] | None = None) -> VariantResult:
-        """Simulate calendar days until ``days`` working days are done; the variant's figures."""
-        worked, day = 0, 0
+        """Simulate calendar days until ``days`` working days are done; the variant's figures.
+
+        A working day's figures count the jobs that arrived and the call-outs made since
+        the last one (the weekend's with Monday's)."""
+        worked, day, arrived, callouts = 0, 0, 0, 0
         while worked < self.days:
             self.logistics.receive(day)
             working = (self.world.start + timedelta(days=day)).weekday() < 5
-            arrived = self.arrivals.arrive(day, working)
+            arrived += self.arrivals.arrive(day, working)
+            self.on_call.cover_day(day)
             if working:
                 done = self.execution.work_day(day)
-                self.logistics.refill_and_order(day)
+                self.logistics.refill_and_order(day, self.arrivals.parts_waiting())
+                self.on_call.cover_evening(day)
                 worked += 1
-                self.figures.append(self._day_figures(day, worked, arrived, done))
+                figures = self._day_figures(day, worked, arrived, done)
+                figures.callouts = len(self.on_call.callouts) - callouts
+                callouts = len(self.on_call.callouts)
+                self.figures.append(figures)
+                arrived = 0
                 if progress is not None:
                     progress(worked)
             day += 1
         return variant_kpis(
-            self.world, self.arrivals, self.logistics, self.execution, self.figures, day
+            self.world,
+            self.arrivals,
+            self.logistics,
+            self.execution,
+            self.on_call,
+            self.figures,
+            day,
         )
 
     def _day_figures(self, day: int, worked: int, arrived: int, done: WorkedDay) -> DayFigures:

@@ -2,9 +2,11 @@
 
 1. at 07:00 the open jobs are planned (:func:`dispatch.solve.solve`) with the
    vans' and depots' stock as it is;
-2. at each ``replan_at`` time the jobs reported since are inserted into the
-   rest of the day (:func:`dispatch.replanning.rest_of_day.replan`), work done
-   and under way staying where it is;
+2. at each ``replan_at`` time, and at the quarter hour after an emergency is
+   reported during the day (``replan_on_emergency``), the jobs reported since
+   are inserted into the rest of the day
+   (:func:`dispatch.replanning.rest_of_day.replan`), work done and under way
+   staying where it is;
 3. engineers work the plan as timed: a depot stop moves the picked-up parts
    into the van; a repair whose part was known when it was reported was
    supplied by the plan; one whose part shows only on site is fixed only if
@@ -48,8 +50,16 @@ if TYPE_CHECKING:
 
 CIRCUITY = 1.3
 MORNING = 7 * 60  # the morning plan covers jobs reported by 07:00
+QUARTER = 15  # minutes: an emergency is re-planned for at the next quarter hour
 #: The most jobs a morning plan is offered per engineer on shift.
 JOBS_PER_ENGINEER = 20
+#: The contract's default objective with lateness at a tenth of its rate, so that a job
+#: is given up only when it would be more than 1,000 minutes late, not 100: a dispatcher
+#: sends an engineer to a late emergency rather than leave it open for another day.
+OBJECTIVE = {
+    **default_objective(),
+    "late_penalty_per_min": {"1": 100, "2": 20, "3": 5},
+}
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,9 @@ class Execution:
             [period(iso(max(start, j.earliest)), iso(end))],
             kind=j.kind,
             priority=j.priority,
-            sla_deadline=None if j.deadline is None else iso(j.deadline),
+            # a deadline already missed has no more to keep: the job is planned as soon as it
+            # fits, kept in the plan by its priority's unassigned penalty
+            sla_deadline=None if j.deadline is None or j.deadline <= start else iso(j.deadline),
             skills=j.skills,
             parts={j.part: 1} if j.part and j.known else {},
             tools=j.tools,
@@ -147,7 +159,7 @@ class Execution:
             "engineers": engineers,
             "jobs": [self._job_json(j, t0, t0 + 20 * 60) for j in jobs],
             "depots": depots,
-            "objective": default_objective(),
+            "objective": OBJECTIVE,
             "options": {
                 "time_limit_s": float(self.settings["plan_time_s"]),
                 "seed": self.seed,
@@ -174,7 +186,7 @@ class Execution:
     def _plan_and_work(self, day: int) -> tuple[int, float, float]:
         """Plan, re-plan and work one day; returns (visits, km, overtime minutes)."""
         t0 = day * DAY
-        cutoff = t0 + MORNING
+        cutoff: float = t0 + MORNING
         jobs = self._plannable(cutoff, t0 + 18 * 60)
         pos = {e.id: (e.lat, e.lon) for e in self.world.engineers}
         clock: dict[str, float] = {e.id: float(t0 + e.shift[0]) for e in self.world.engineers}
@@ -185,8 +197,7 @@ class Execution:
             return 0, 0.0, 0.0
         problem = problem_from_json(self._problem(day, jobs))
         plan = solve(problem, problem.options)
-        for hhmm in self.settings["replan_at"]:
-            at = t0 + int(hhmm[:2]) * 60 + int(hhmm[3:])
+        for at in self._replan_times(day):
             new = [j for j in self.arrivals.open.values() if cutoff < j.reported <= at]
             if not new:
                 continue
@@ -213,6 +224,19 @@ class Execution:
                 pos[e.id] = (e.lat, e.lon)
                 overtime += max(0.0, clock[e.id] - (t0 + e.shift[1]))
         return visits, self.day_km, overtime
+
+    def _replan_times(self, day: int) -> list[float]:
+        """The day's re-plans: the set times, and (``replan_on_emergency``) the quarter hour
+        after each emergency reported while the day team works."""
+        t0 = day * DAY
+        times = {t0 + int(hhmm[:2]) * 60 + int(hhmm[3:]) for hhmm in self.settings["replan_at"]}
+        if self.settings["replan_on_emergency"]:
+            hh, mm = self.settings["on_call"]["from"].split(":")
+            handover = t0 + int(hh) * 60 + int(mm)
+            for j in self.arrivals.open.values():
+                if j.kind == "emergency" and t0 + MORNING < j.reported < handover:
+                    times.add(min(handover, math.ceil(j.reported / QUARTER) * QUARTER))
+        return sorted(float(t) for t in times)
 
     def _origin(self, problem: Problem) -> float:
         """Simulation minutes of the problem clock's zero."""

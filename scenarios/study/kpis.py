@@ -8,8 +8,15 @@
 - utilisation: an engineer's service and driving minutes over their shift minutes;
 - stock: investment at the stock plan's levels (depots, central warehouse, vans),
   fill rate per depot (units asked of it, for pickups and van refills, that it had);
-- cost per job: engineers' time, overtime, km and a year's holding cost pro rata,
-  over the jobs done.
+- cost per job: engineers' time, overtime, km, a year's holding cost pro rata,
+  call-outs and on-call duty days, over the jobs done;
+- nights and weekends: call-outs, on-call hours, and the emergencies of 7x24
+  contracts reported off hours (nights, weekends) and on weekends reached in
+  time;
+- preventive maintenance compliance: visits whose tolerance band ended within
+  the study done inside it;
+- workload spread: each engineer's driving and service hours (day and on
+  call), max minus min, and their coefficient of variation.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ if TYPE_CHECKING:
     from scenarios.study.arrivals import Arrivals
     from scenarios.study.execution import Execution
     from scenarios.study.logistics import Logistics
+    from scenarios.study.on_call import OnCall
     from scenarios.study.world import World
 
 
@@ -39,6 +47,7 @@ def variant_kpis(
     arrivals: Arrivals,
     stock: Logistics,
     work: Execution,
+    on_call: OnCall,
     figures: list[DayFigures],
     calendar_days: int,
 ) -> VariantResult:
@@ -63,10 +72,27 @@ def variant_kpis(
     holding = stock.investment * c["holding_rate_year"] * calendar_days / 365.0
     cost = (
         work.work_min / 60.0 * c["engineer_hour"]
-        + work.overtime / 60.0 * c["overtime_hour"]
-        + work.km * c["km"]
+        + (work.overtime + on_call.work_min) / 60.0 * c["overtime_hour"]
+        + (work.km + on_call.km) * c["km"]
         + holding
+        + len(on_call.callouts) * c["callout"]
+        + on_call.duty_days * c["on_call_day"]
     )
+    urgent = [
+        j
+        for j in due
+        if j.kind == "emergency"
+        and j.tier is not None
+        and world.settings["coverage"][j.tier] == "7x24"
+    ]
+    off_hours = [j for j in urgent if _off_hours(world, on_call, j.reported)]
+    weekend = [j for j in urgent if not on_call.working(int(j.reported // DAY))]
+    preventive = [j for j in due if j.kind == "preventive"]
+    hours = {
+        e.id: (work.busy_total.get(e.id, 0.0) + on_call.busy.get(e.id, 0.0)) / 60.0
+        for e in world.engineers
+    }
+    spread = list(hours.values())
     total_due = len(due)
     met_total = sum(1 for j in due if reached_in_time(j))
     fill = {
@@ -83,7 +109,7 @@ def variant_kpis(
         "backlog_end": len(arrivals.open),
         "utilisation_pct": round(100.0 * work.work_min / shift_min, 1) if shift_min else None,
         "overtime_hours": round(work.overtime / 60.0, 1),
-        "km": round(work.km, 0),
+        "km": round(work.km + on_call.km, 0),
         "stock_investment": round(stock.investment, 0),
         "depot_fill_pct": round(
             100.0 * sum(stock.filled.values()) / sum(stock.requests.values()), 1
@@ -93,6 +119,15 @@ def variant_kpis(
         "cost_per_job": round(cost / done, 2) if done else None,
         "jobs_done": done,
         "engineers": len(world.engineers),
+        "callouts": len(on_call.callouts),
+        "on_call_hours": round(on_call.work_min / 60.0, 1),
+        "off_hours_on_time_pct": _pct(off_hours),
+        "weekend_on_time_pct": _pct(weekend),
+        "pm_compliance_pct": _pct(preventive),
+        "workload_spread_h": round(max(spread) - min(spread), 1) if spread else None,
+        "workload_cv_pct": round(100.0 * float(np.std(spread)) / float(np.mean(spread)), 1)
+        if spread and np.mean(spread) > 0
+        else None,
     }
     utilisation = {
         e.id: round(
@@ -126,3 +161,18 @@ def variant_kpis(
         jobs=counts,
         settings={"engineers": len(world.engineers)},
     )
+
+
+def _pct(jobs: list[Any]) -> float | None:
+    """Share of ``jobs`` reached in time, in per cent (None when there are none)."""
+    if not jobs:
+        return None
+    return round(100.0 * sum(1 for j in jobs if reached_in_time(j)) / len(jobs), 1)
+
+
+def _off_hours(world: World, on_call: OnCall, at: float) -> bool:
+    """Whether ``at`` falls outside the day team's hours (a night, a day off)."""
+    day, minute = int(at // DAY), at % DAY
+    if not on_call.working(day):
+        return True
+    return minute < on_call.morning or minute >= on_call.evening

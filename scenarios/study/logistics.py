@@ -7,6 +7,9 @@ refilled from their depot to the van policy, each depot orders up to its level
 from the central warehouse (arriving after ``transit_days``) and the central
 warehouse from the supplier (after ``supplier_lead_days``). The counts of parts
 received, used, asked for and given make the report's balances and fill rates.
+A part that open jobs wait for and that no level covers (a rare part held
+nowhere) is ordered for those jobs: shipped from the central warehouse if it
+has it, else bought from the supplier and shipped on when it arrives.
 """
 
 from __future__ import annotations
@@ -125,9 +128,14 @@ class Logistics:
         self.consumed += 1
         return True
 
-    def refill_and_order(self, day: int) -> None:
-        """The evening: vans refilled from their depot, depots and the central warehouse reorder."""
+    def refill_and_order(
+        self, day: int, waiting: Mapping[tuple[str, str], int] | None = None
+    ) -> None:
+        """The evening: vans refilled from their depot, depots and the central warehouse reorder
+        up to their levels, and beyond them for ``waiting``: the units of each part that open
+        jobs at a depot's sites wait for ((depot, part) -> units), ordered for those jobs."""
         w, s = self.world, self.world.settings
+        waiting = waiting or {}
         for e in w.engineers:
             van, depot = self.on_hand[e.id], self.on_hand[e.depot]
             for part, target in e.van_target.items():
@@ -143,14 +151,23 @@ class Logistics:
         for _arrive, place, part, units in self.pipeline:
             transit[(place, part)] += units
         central = self.on_hand[CENTRAL]
+        short: dict[str, int] = defaultdict(int)  # units jobs wait for that central lacks
         for d in w.depots:
-            for part, level in self.levels.get(d.id, {}).items():
+            wanted = dict(self.levels.get(d.id, {}))
+            for (place, part), units in waiting.items():
+                if place == d.id:
+                    wanted[part] = max(wanted.get(part, 0), units)
+            for part, level in wanted.items():
                 position = self.on_hand[d.id].get(part, 0) + transit[(d.id, part)]
-                ship = min(max(0, level - position), central.get(part, 0))
+                need = max(0, level - position)
+                ship = min(need, central.get(part, 0))
                 if ship:
                     central[part] -= ship
                     self.pipeline.append((day + int(s["transit_days"]), d.id, part, ship))
-        for part, level in self.levels.get(CENTRAL, {}).items():
+                if need > ship and level > self.levels.get(d.id, {}).get(part, 0):
+                    short[part] += need - ship  # for the jobs: beyond what the plan holds
+        for part in sorted(set(self.levels.get(CENTRAL, {})) | set(short)):
+            level = self.levels.get(CENTRAL, {}).get(part, 0) + short.get(part, 0)
             position = central.get(part, 0) + transit[(CENTRAL, part)]
             if position < level:
                 self.pipeline.append(

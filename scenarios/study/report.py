@@ -37,6 +37,13 @@ ROWS: tuple[tuple[str, str, bool | None], ...] = (
     ("cost_per_job", "cost per job", False),
     ("jobs_done", "jobs done", True),
     ("engineers", "engineers", None),
+    ("pm_compliance_pct", "preventive visits within tolerance %", True),
+    ("off_hours_on_time_pct", "7x24 emergencies off hours on time %", True),
+    ("weekend_on_time_pct", "7x24 emergencies at weekends on time %", True),
+    ("callouts", "call-outs", None),
+    ("on_call_hours", "on-call work h", None),
+    ("workload_spread_h", "workload spread (max - min) h", False),
+    ("workload_cv_pct", "workload variation %", False),
 )
 LEVELS = ("emergency", "normal", "follow_up", "preventive", "installation")
 

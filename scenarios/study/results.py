@@ -33,6 +33,7 @@ class SimJob:
     tools: list[str]
     earliest: float
     root: str  # the fault this job belongs to (itself, or the job a follow-up continues)
+    unit: str | None = None  # of a preventive visit: the installed unit it services
     first_visit: float | None = None
     closed_at: float | None = None  # visited and done (fixed, or handed to a follow-up)
     fixed: bool = False
@@ -62,6 +63,7 @@ class DayFigures:
     km: float
     overtime_min: float
     utilisation: float
+    callouts: int = 0  # on-call visits since the last working day's figures (nights, weekend)
 
 
 @dataclass

@@ -8,7 +8,7 @@ A file (YAML or JSON) looks like::
     baseline:
       region: shanghai
       engineers: 30
-      jobs_per_day: 150
+      jobs_per_day: 110
     variants:
       - name: two more in Suzhou
         add_engineers: [{city: Suzhou, count: 2}]
@@ -48,7 +48,7 @@ VAN_POLICIES = ("none", "common", "all")
 DEFAULTS: dict[str, Any] = {
     "region": "shanghai",
     "engineers": 30,
-    "jobs_per_day": 150.0,
+    "jobs_per_day": 110.0,  # with 30 engineers and 8 on call: 90 % of emergencies on time
     "depots": None,  # the generator's default for the team size
     "start_date": "2026-11-30",  # a Monday
     "tiers": {"gold": 0.3, "silver": 0.5, "bronze": 0.2},  # share of sites under each contract
@@ -71,7 +71,22 @@ DEFAULTS: dict[str, Any] = {
     "plan_time_s": 60.0,
     "replan_time_s": 30.0,
     "replan_at": ["10:00", "13:00"],  # when the day is re-planned for jobs reported since
-    "costs": {"engineer_hour": 45.0, "overtime_hour": 70.0, "km": 0.5, "holding_rate_year": 0.25},
+    # and also when an emergency is reported during the day (at the next quarter hour)
+    "replan_on_emergency": True,
+    # nights (from `from` to the next working morning) and weekends: `engineers` on duty
+    # each week for the emergencies of 7x24 contracts that cannot wait for the morning
+    "on_call": {"engineers": 8, "from": "17:00"},
+    # the installed base: each site's units are serviced every `cycle_days` days,
+    # within `tolerance_days` either side of the due date
+    "maintenance": {"units_per_site": None, "cycle_days": 90, "tolerance_days": 7},
+    "costs": {
+        "engineer_hour": 45.0,
+        "overtime_hour": 70.0,
+        "km": 0.5,
+        "holding_rate_year": 0.25,
+        "callout": 80.0,  # each call-out of an on-call engineer
+        "on_call_day": 30.0,  # each engineer's day (or night) on call
+    },
 }
 #: What a variant may do besides changing settings.
 OPERATIONS = ("add_engineers", "remove_engineers", "close_depots", "train")
@@ -290,6 +305,45 @@ def _check_settings(s: dict[str, Any], path: str) -> None:
             and int(t[3:]) < 60
         )
         _require(ok, f"{path}.replan_at[{i}]", "must be a time HH:MM between 08:00 and 17:59")
+    _require(
+        isinstance(s["replan_on_emergency"], bool),
+        f"{path}.replan_on_emergency",
+        "must be true or false",
+    )
+    on_call = s["on_call"]
+    _require(
+        _is_int(on_call["engineers"]) and 0 <= on_call["engineers"] <= 500,
+        f"{path}.on_call.engineers",
+        "must be an integer from 0 to 500 (a team smaller than that is all on call)",
+    )
+    _require(
+        isinstance(on_call["from"], str)
+        and len(on_call["from"]) == 5
+        and on_call["from"][2] == ":"
+        and on_call["from"][:2].isdigit()
+        and on_call["from"][3:].isdigit()
+        and 12 <= int(on_call["from"][:2]) <= 23
+        and int(on_call["from"][3:]) < 60,
+        f"{path}.on_call.from",
+        "must be a time HH:MM between 12:00 and 23:59",
+    )
+    pm = s["maintenance"]
+    _require(
+        pm["units_per_site"] is None
+        or (_is_number(pm["units_per_site"]) and 0 <= pm["units_per_site"] <= 100),
+        f"{path}.maintenance.units_per_site",
+        "must be a number from 0 to 100, or null for what jobs_per_day implies",
+    )
+    _require(
+        _is_int(pm["cycle_days"]) and 7 <= pm["cycle_days"] <= 730,
+        f"{path}.maintenance.cycle_days",
+        "must be an integer from 7 to 730",
+    )
+    _require(
+        _is_int(pm["tolerance_days"]) and 0 <= pm["tolerance_days"] < pm["cycle_days"] // 2,
+        f"{path}.maintenance.tolerance_days",
+        "must be an integer from 0 to less than half of cycle_days",
+    )
     for key, value in s["costs"].items():
         _require(_is_number(value) and value >= 0, f"{path}.costs.{key}", "must be a number >= 0")
 

@@ -6,13 +6,17 @@ installed base of one product line under a gold, silver or bronze contract.
 Faults arrive from per-part failure rates of that equipment, so the jobs the
 dispatcher sees and the parts the stock planner must hold follow from the same
 rates. The sites and fault stream come from the baseline's settings and the
-seed alone, so every variant of a study meets the same faults.
+seed alone, so every variant of a study meets the same faults. The installed
+units are serviced on a maintenance cycle (:class:`Unit`), last visited on days
+spread evenly before the study, so that their tolerance bands open at a steady
+rate from the first day on.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -26,6 +30,8 @@ from scenarios.study.scenario_file import TIERS, StudyError, study_additions
 
 #: Share of the daily jobs that are repairs (faults), the rest planned visits.
 REPAIR_SHARE = 0.57
+#: Working days a week: preventive visits due on any day are done on these.
+WORKING_DAYS = 5
 #: Of the repairs, the share reported as emergencies.
 EMERGENCY_SHARE = 0.15 / 0.57
 #: Of the planned visits, the share of installations (the rest preventive maintenance).
@@ -48,6 +54,28 @@ class Site:
     line: str
     tier: str
     depot: str  # the nearest depot: where its parts are stocked
+    #: whether the baseline team has an expert (level 2 or more) of the site's line in its
+    #: city: only then do the harder faults there ask for one
+    expert: bool = True
+    #: whether the line's special tool is at hand in the site's city (an engineer of the
+    #: line carries it, or the site's depot lends it): only then do faults there need it
+    tool: bool = True
+
+
+@dataclass
+class Unit:
+    """An installed unit serviced every ``cycle_days`` days (+/- ``tolerance_days``)."""
+
+    id: str
+    site: int  # index into World.sites
+    cycle_days: int
+    tolerance_days: int
+    last_visit: int  # simulation day of the last visit (negative: before the study)
+    duration: int
+
+    @property
+    def due(self) -> int:
+        return self.last_visit + self.cycle_days
 
 
 @dataclass
@@ -88,8 +116,11 @@ class World:
     unit_cost: dict[str, float]
     #: faults per day of each part at each site: rates[site index][part]
     fault_rates: list[dict[str, float]]
-    planned_per_day: float
+    planned_per_day: float  # installations a working day
     settings: dict[str, Any]
+    units: list[Unit] = field(default_factory=list)
+    #: each site's share of the work (faults, installed units, installations)
+    site_share: list[float] = field(default_factory=list)
 
     def tz(self) -> timezone:
         return timezone(timedelta(minutes=self.utc_offset_min))
@@ -216,13 +247,30 @@ def build_world(
         lat, lon = job["site"]["lat"], job["site"]["lon"]
         nearest = min(depots, key=lambda d: km_between(lat, lon, d.lat, d.lon)).id
         sites.append(Site(f"S{k + 1:04d}", lat, lon, line, tier, nearest))
-    # faults: each site's parts fail at rates proportional to their popularity, scaled so
-    # that a week's faults are jobs_per_day x REPAIR_SHARE per working day on average
-    # (they arrive on all seven days and wait for the five working ones)
-    weights = [{p.id: p.popularity for p in PARTS if p.line == s.line} for s in sites]
-    total = sum(sum(w.values()) for w in weights)
-    scale = settings["jobs_per_day"] * REPAIR_SHARE * 5 / 7 / total
-    rates = [{p: w * scale for p, w in ws.items()} for ws in weights]
+    # faults: a week's faults are jobs_per_day x REPAIR_SHARE per working day on average
+    # (they arrive on all seven days and wait for the five working ones), each product
+    # line's share of them its share of the baseline team's skilled hours (an organisation
+    # staffed for its installed base), and a site's parts fail in proportion to their
+    # popularity
+    baseline_team = _engineers_from(base_data, cities)
+    share = site_shares(sites, baseline_team, list(cities.values()))
+    experts = {(e.city, line) for e in baseline_team for line, lvl in e.skills.items() if lvl >= 2}
+    carried = {(e.city, line, tool) for e in baseline_team for line in e.skills for tool in e.tools}
+    base_depots = _depots_from(base_data)  # the baseline's: every variant meets the same faults
+    lent = {(d.id, tool) for d in base_depots for tool in d.tools}
+    line_tool = {p.name: p.tool for p in PRODUCT_LINES}
+    for s in sites:
+        city = _city_of(list(cities.values()), s.lat, s.lon)
+        s.expert = (city, s.line) in experts
+        tool = line_tool.get(s.line)
+        depot = min(base_depots, key=lambda d: km_between(s.lat, s.lon, d.lat, d.lon)).id
+        s.tool = tool is not None and ((city, s.line, tool) in carried or (depot, tool) in lent)
+    faults = settings["jobs_per_day"] * REPAIR_SHARE * WORKING_DAYS / 7
+    rates = []
+    for s, site_share in zip(sites, share, strict=True):
+        parts = {p.id: p.popularity for p in PARTS if p.line == s.line}
+        total = sum(parts.values())
+        rates.append({p: faults * site_share * w / total for p, w in parts.items()})
     cost_rng = np.random.default_rng([seed, 13])
     unit_cost = {p.id: round(float(cost_rng.uniform(*COST_RANGE[p.tier])), 2) for p in PARTS}
     world = World(
@@ -235,13 +283,65 @@ def build_world(
         depots=depots,
         unit_cost=unit_cost,
         fault_rates=rates,
-        planned_per_day=settings["jobs_per_day"] * (1 - REPAIR_SHARE),
+        planned_per_day=settings["jobs_per_day"] * (1 - REPAIR_SHARE) * INSTALLATION_SHARE,
         settings=copy.deepcopy(settings),
+        units=installed_units(share, settings, seed),
+        site_share=share,
     )
     for e in engineers:
         e.depot = min(depots, key=lambda d: km_between(e.lat, e.lon, d.lat, d.lon)).id
         e.van_target = van_target(e, settings["van_stock"])
     return world
+
+
+def _city_of(cities: list[City], lat: float, lon: float) -> str:
+    return min(cities, key=lambda c: km_between(lat, lon, c.lat, c.lon)).name
+
+
+def site_shares(sites: list[Site], team: list[EngineerSpec], cities: list[City]) -> list[float]:
+    """Each site's share of the work: the share of the team's skilled hours for its product
+    line in its city (an engineer's hours split evenly over their lines), split evenly over
+    the sites of that line and city. Sites of a line nobody in their city holds get none:
+    the organisation does not contract what it cannot reach."""
+
+    hours: dict[tuple[str, str], float] = defaultdict(float)
+    for e in team:
+        for line in e.skills:
+            hours[(e.city, line)] += 1.0 / len(e.skills)
+    keys = [(_city_of(cities, s.lat, s.lon), s.line) for s in sites]
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for key in keys:
+        counts[key] += 1
+    weight = {key: hours[key] for key in counts}
+    total = sum(weight.values())
+    if total <= 0:
+        return [1.0 / len(sites)] * len(sites)
+    return [weight[key] / total / counts[key] for key in keys]
+
+
+def installed_units(share: list[float], settings: dict[str, Any], seed: int) -> list[Unit]:
+    """The units under maintenance contracts, at sites drawn by their share of the work.
+
+    Unless ``maintenance.units_per_site`` says, there are as many as make the
+    preventive share of ``jobs_per_day`` fall due: a unit is due once per cycle,
+    and the visits due on all seven days are done on the working days.
+    """
+    pm = settings["maintenance"]
+    cycle, tolerance = int(pm["cycle_days"]), int(pm["tolerance_days"])
+    if pm["units_per_site"] is None:
+        per_working_day = settings["jobs_per_day"] * (1 - REPAIR_SHARE) * (1 - INSTALLATION_SHARE)
+        count = round(per_working_day * WORKING_DAYS / 7 * cycle)
+    else:
+        count = round(float(pm["units_per_site"]) * len(share))
+    rng = np.random.default_rng([seed, 19])
+    at = rng.choice(len(share), size=count, p=np.array(share) / sum(share))
+    # the last visits spread so that the bands open evenly from the first day on
+    last = rng.integers(-(cycle - tolerance), 0, size=count)
+    durations = rng.choice([45, 60, 90, 120], size=count)
+    return [
+        Unit(f"U{k + 1:05d}", int(at[k]), cycle, tolerance, int(last[k]), int(durations[k]))
+        for k in range(count)
+    ]
 
 
 def van_target(e: EngineerSpec, policy: str) -> dict[str, int]:

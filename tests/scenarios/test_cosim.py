@@ -37,7 +37,7 @@ def test_parts_and_jobs_are_conserved() -> None:
     assert c["consumed"] > 0
     j = result.jobs
     assert j["arrived"] == j["done"] + j["backlog"] + j["cancelled"]
-    assert j["done"] == sum(d.visits for d in result.days)
+    assert j["done"] == sum(d.visits + d.callouts for d in result.days)
     assert [d.day for d in result.days] == [1, 2, 3, 4]
     assert result.days[0].date == "2026-11-30"  # the default start, a Monday
 
@@ -124,6 +124,7 @@ def test_there_are_examples_for_each_kind_of_change() -> None:
         "jobs_per_day",
         "stock",
         "van_stock",
+        "on_call",
     } <= changes
     assert len(EXAMPLES) >= 5
 
