@@ -38,6 +38,8 @@ def defaults() -> dict[str, Any]:
         "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
         "JSON_SORT_KEYS": False,
         "MAX_PAGE_SIZE": 500,
+        # The largest request body: a bigger one is refused (413) before it is read.
+        "MAX_CONTENT_LENGTH": int(float(os.environ.get("FIELDPLAN_MAX_BODY_MB", "32")) * 2**20),
         # Days a token is valid from when it is issued (0: until revoked or rotated).
         "TOKEN_TTL_DAYS": float(os.environ.get("FIELDPLAN_TOKEN_TTL_DAYS", "90")),
     }

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.routing import IntegerConverter, Map
 
 from dispatch.errors import ProblemError
 from dispatch.model.sla import SlaError
@@ -104,7 +105,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(TravelServiceError, _travel_error)
     app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(RecursionError, _nested_too_deeply)
     app.register_error_handler(Exception, _unexpected)
+    app.url_map.converters["int"] = StoredInteger
 
 
 def _api_error(exc: ApiError) -> tuple[dict[str, Any], int]:
@@ -141,6 +144,21 @@ def _default_message(code: int, exc: HTTPException) -> str:
     if code == 422:
         return "the request does not validate; see errors"
     return exc.description or HTTP_STATUS_CODES.get(code, "error")
+
+
+def _nested_too_deeply(exc: RecursionError) -> tuple[dict[str, Any], int]:
+    """JSON nested thousands of levels deep: refused before anything looks at it."""
+    log.info("request refused: %s", exc)
+    return payload(400, "the JSON body is nested too deeply")
+
+
+class StoredInteger(IntegerConverter):
+    """A path id is a stored integer (32 bits: PostgreSQL's ``integer`` keys): a larger
+    number names nothing (404), never reaching the database driver."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _unexpected(exc: Exception) -> tuple[dict[str, Any], int]:

@@ -68,9 +68,15 @@ class Ordered(Schema):
         ordered = True
 
 
+#: The last page number a list answers (an offset the database can hold, with room).
+LAST_PAGE = 10**9
+#: The most items a page may ask for (the service's ``MAX_PAGE_SIZE`` may set fewer).
+MOST_PER_PAGE = 500
+
+
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=LAST_PAGE))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MOST_PER_PAGE))
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
