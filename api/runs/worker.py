@@ -25,6 +25,7 @@ from api.errors import travel_unavailable
 from api.models import Run, RunKind, RunStatus, utcnow
 from api.runs.runners import runner_for
 from dispatch.travel.providers import TravelServiceError
+from pathcheck import PathError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -74,10 +75,14 @@ def execute(sessions: sessionmaker[Session], run_id: int) -> None:
 
 
 def failure_message(exc: Exception) -> str:
-    """What a failed run records: a road server down says so; anything else names its type."""
+    """What a failed run records for its users: a road server down says so, input refused
+    names its field; anything else only its type (the detail goes to the service log,
+    never to a client)."""
     if isinstance(exc, TravelServiceError):
         return travel_unavailable(exc)
-    return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, PathError):
+        return str(exc)
+    return f"internal error ({type(exc).__name__}); the detail is in the service log"
 
 
 def _finish(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from api import create_app
@@ -182,3 +184,24 @@ def test_a_study_runs_and_serves_its_report(world: World) -> None:
     assert "<h1>tiny</h1>" in html and "5 (+1)" in html and html.count('src="data:image/png;base64,') == 4
     bad = world.post("planner", "/api/v1/studies", {"study": {**study, "variants": [{"name": "x", "sla": {"emergency": {"gold": 0}}}]}})
     assert bad.status_code == 422 and "study.variants[0].sla.emergency.gold" in bad.json["errors"]["json"]
+
+
+def test_an_unexpected_failure_is_logged_and_the_run_says_only_its_kind(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from api.runs import worker
+
+    def broken(params: Any, problem: Any, heartbeat: Any) -> Any:
+        raise RuntimeError("cannot open /srv/secret/config.yaml")
+
+    monkeypatch.setattr(worker, "runner_for", lambda kind, params: broken)
+    with world.sessions() as s, s.begin():
+        run = Run(kind="plan", status="queued", params={}, problem={})
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    worker.execute(world.sessions, run_id)
+    answer = world.get("dispatcher", f"/api/v1/plans/{run_id}").json
+    assert answer["status"] == "failed"
+    assert answer["error"] == "internal error (RuntimeError); the detail is in the service log"
+    assert "/srv/secret/config.yaml" in caplog.text  # the detail, for the operator only
