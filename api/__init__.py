@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
-from api import auth, errors, headers, session
+from api import audit, auth, errors, headers, session
 from api.config import defaults
 from api.db import transaction
 from api.runs.executor import make_executor
@@ -62,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     headers.init_app(app)
+    audit.init_app(app)
     db = app.extensions["fieldplan.db"]
     executor = make_executor(app.config["RUN_EXECUTOR"], db.sessions, app.config["RUN_WORKERS"])
     app.extensions["fieldplan.executor"] = executor

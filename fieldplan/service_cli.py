@@ -192,7 +192,7 @@ def serve(url: str, host: str, port: int, workers: int | None, threads: int) -> 
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
-            "accesslog": None,
+            "accesslog": "-",  # every request, on standard output; writes also go to the audit log
             "loglevel": "warning",
             "timeout": 120,
             "post_worker_init": _freeze_imports,
