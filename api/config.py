@@ -40,6 +40,12 @@ def defaults() -> dict[str, Any]:
         "MAX_PAGE_SIZE": 500,
         # The largest request body: a bigger one is refused (413) before it is read.
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("FIELDPLAN_MAX_BODY_MB", "32")) * 2**20),
+        # Road servers a region's travel may name (hosts): the service fetches them.
+        "OSRM_HOSTS": [
+            h.strip()
+            for h in os.environ.get("FIELDPLAN_OSRM_HOSTS", "127.0.0.1,localhost").split(",")
+            if h.strip()
+        ],
         # Days a token is valid from when it is issued (0: until revoked or rotated).
         "TOKEN_TTL_DAYS": float(os.environ.get("FIELDPLAN_TOKEN_TTL_DAYS", "90")),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -49,6 +50,35 @@ class RegionSchema(Ordered):
             "matrix",
         ):
             raise ValidationError("kind must be great_circle, euclidean, osrm or matrix", "travel")
+        if travel is not None and travel.get("kind") == "osrm":
+            _check_osrm(travel)
+
+
+#: An OSRM profile name ("driving", "car", "truck-eu").
+PROFILE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+def _check_osrm(travel: dict[str, Any]) -> None:
+    """A region's road server is one the operator allowed (``OSRM_HOSTS``): the service
+    fetches that address for every plan, so it must never be any address a user types."""
+    from urllib.parse import urlsplit
+
+    from flask import current_app
+
+    url = travel.get("url", "http://127.0.0.1:5000")
+    parts = urlsplit(url) if isinstance(url, str) else None
+    allowed = set(current_app.config.get("OSRM_HOSTS", ()))
+    if parts is None or parts.scheme not in ("http", "https") or parts.hostname is None:
+        raise ValidationError("travel.url must be an http(s) address", "travel")
+    if parts.hostname not in allowed or parts.username or parts.password:
+        raise ValidationError(
+            f"travel.url: host {parts.hostname} is not an allowed road server"
+            f" (FIELDPLAN_OSRM_HOSTS: {', '.join(sorted(allowed)) or 'none'})",
+            "travel",
+        )
+    profile = travel.get("profile", "driving")
+    if not isinstance(profile, str) or not PROFILE.match(profile):
+        raise ValidationError("travel.profile must be a profile name like driving", "travel")
 
 
 class EngineerSchema(Ordered):
