@@ -41,6 +41,10 @@ OPEN = frozenset({S.NEW, S.PLANNED, S.DISPATCHED, S.NEEDS_FOLLOW_UP})
 ENGINEER_REPORTS = frozenset({S.EN_ROUTE, S.ON_SITE, S.DONE, S.NEEDS_FOLLOW_UP})
 #: Statuses that end a visit: the parts used are reported with them.
 VISIT_ENDS = frozenset({S.DONE, S.NEEDS_FOLLOW_UP})
+#: A follow-up visit is planned before an engineer starts it: from needs_follow_up an
+#: engineer may not go straight back on the road or on site (each visit reports its parts
+#: once, and a new visit needs a plan that sends them); a dispatcher may.
+ENGINEER_RESTARTS = frozenset({S.EN_ROUTE, S.ON_SITE})
 
 
 def job_for(s: Session, user: User, job_id: str) -> Job:
@@ -90,6 +94,16 @@ def record_event(s: Session, job: Job, user: User, data: dict[str, Any]) -> JobE
     current = TicketStatus(job.status)
     if target not in TRANSITIONS[current]:
         raise ApiError(409, f"a job that is {current.value} cannot become {target.value}", "status")
+    if (
+        user.role == Role.ENGINEER.value
+        and current is S.NEEDS_FOLLOW_UP
+        and target in ENGINEER_RESTARTS
+    ):
+        raise ApiError(
+            409,
+            "a follow-up visit starts once a plan sends it (the dispatcher plans it)",
+            "status",
+        )
     used = data.get("parts_used") or []
     if used and target not in VISIT_ENDS:
         raise ApiError(

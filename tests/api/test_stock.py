@@ -258,3 +258,28 @@ def test_parts_never_come_off_another_regions_shelves(world: World) -> None:
         {"status": "done", "parts_used": [{"part": "P-VALV", "quantity": 1, "source": "D1"}]},
     )
     assert ok.status_code == 201
+
+
+def test_a_follow_up_visit_waits_for_a_plan_so_parts_are_reported_once_a_visit(
+    world: World,
+) -> None:
+    from tests.api.test_roles import _assign_j1_to_e1
+
+    _assign_j1_to_e1(world)
+    for status in ("en_route", "on_site"):
+        assert world.post("e1", "/api/v1/jobs/J1/events", {"status": status}).status_code == 201
+    used = {"part": "P-VALV", "quantity": 1, "source": "D1"}
+    r = world.post(
+        "e1", "/api/v1/jobs/J1/events", {"status": "needs_follow_up", "parts_used": [used]}
+    )
+    assert r.status_code == 201
+    for status in ("on_site", "en_route"):
+        again = world.post("e1", "/api/v1/jobs/J1/events", {"status": status})
+        assert again.status_code == 409
+        assert again.json["message"].startswith("a follow-up visit starts once a plan sends it")
+    shelf = world.get("planner", "/api/v1/stock?location_id=D1").json["items"]
+    assert [i["quantity"] for i in shelf] == [2]  # one unit used, once
+    # the dispatcher sends the follow-up (a plan would move it to planned)
+    r = world.post("dispatcher", "/api/v1/jobs/J1/events", {"status": "planned"})
+    assert r.status_code == 201
+    assert world.post("e1", "/api/v1/jobs/J1/events", {"status": "en_route"}).status_code == 201
