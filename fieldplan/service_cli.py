@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import argparse
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldplan.console import out
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sqlalchemy.orm import Session
 
 
 def register(top: Any, generate: Any) -> None:
@@ -76,28 +82,37 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _create_user(args: argparse.Namespace) -> int:
-    from api.auth import create_user
-    from api.config import defaults
+@contextmanager
+def _migrated_session(args: argparse.Namespace) -> Iterator[Session]:
+    """A session on the migrated database of ``args``, in one transaction: committed when
+    the block ends (a ``return`` inside included), rolled back if it raises."""
     from api.db import make_engine, session_factory, upgrade
-    from api.errors import ApiError
 
     url = _url(args)
     upgrade(url)
     engine = make_engine(url)
     try:
         with session_factory(engine)() as s, s.begin():
-            try:
-                user, token = create_user(
-                    s, args.name, args.role, args.engineer, defaults()["TOKEN_TTL_DAYS"]
-                )
-            except ApiError as exc:
-                out.print(f"[red]error:[/] {exc.field}: {exc.message}")
-                return 2
-            out.print(f"user {user.name} ({user.role}) created; token (shown once):")
-            print(token)
+            yield s
     finally:
         engine.dispose()
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from api.auth import create_user
+    from api.config import defaults
+    from api.errors import ApiError
+
+    with _migrated_session(args) as s:
+        try:
+            user, token = create_user(
+                s, args.name, args.role, args.engineer, defaults()["TOKEN_TTL_DAYS"]
+            )
+        except ApiError as exc:
+            out.print(f"[red]error:[/] {exc.field}: {exc.message}")
+            return 2
+        out.print(f"user {user.name} ({user.role}) created; token (shown once):")
+        print(token)
     return 0
 
 
@@ -105,62 +120,44 @@ def _list_users(args: argparse.Namespace) -> int:
     from rich.table import Table
     from sqlalchemy import select
 
-    from api.db import make_engine, session_factory, upgrade
     from api.models import User
 
-    url = _url(args)
-    upgrade(url)
-    engine = make_engine(url)
     table = Table(title="users")
     for column in ("name", "role", "engineer", "active", "token", "expires", "last used"):
         table.add_column(column)
-    try:
-        with session_factory(engine)() as s:
-            for u in s.scalars(select(User).order_by(User.id)):
-                table.add_row(
-                    u.name,
-                    u.role,
-                    u.engineer_id or "",
-                    "yes" if u.active else "no",
-                    "yes" if u.has_token else "revoked",
-                    u.token_expires_at.isoformat(timespec="minutes") if u.token_expires_at else "",
-                    u.token_last_used_at.isoformat(timespec="minutes")
-                    if u.token_last_used_at
-                    else "",
-                )
-    finally:
-        engine.dispose()
+    with _migrated_session(args) as s:
+        for u in s.scalars(select(User).order_by(User.id)):
+            table.add_row(
+                u.name,
+                u.role,
+                u.engineer_id or "",
+                "yes" if u.active else "no",
+                "yes" if u.has_token else "revoked",
+                u.token_expires_at.isoformat(timespec="minutes") if u.token_expires_at else "",
+                u.token_last_used_at.isoformat(timespec="minutes") if u.token_last_used_at else "",
+            )
     out.print(table)
     return 0
 
 
 def _token_step(args: argparse.Namespace) -> int:
     from api.config import defaults
-    from api.db import make_engine, session_factory, upgrade
     from api.errors import ApiError
     from api.user_tokens import activate, deactivate, revoke, rotate, user_by_name
 
-    url = _url(args)
-    upgrade(url)
-    engine = make_engine(url)
-    try:
-        with session_factory(engine)() as s, s.begin():
-            try:
-                user = user_by_name(s, args.name)
-                if args.step == "rotate":
-                    token = rotate(s, user, defaults()["TOKEN_TTL_DAYS"])
-                    out.print(f"user {user.name}: new token (shown once); the old one is refused:")
-                    print(token)
-                    return 0
-                {"revoke": revoke, "deactivate": deactivate, "activate": activate}[args.step](
-                    s, user
-                )
-            except ApiError as exc:
-                out.print(f"[red]error:[/] {exc.field}: {exc.message}")
-                return 2
-        out.print(f"user {args.name}: {args.step}d")
-    finally:
-        engine.dispose()
+    with _migrated_session(args) as s:
+        try:
+            user = user_by_name(s, args.name)
+            if args.step == "rotate":
+                token = rotate(s, user, defaults()["TOKEN_TTL_DAYS"])
+                out.print(f"user {user.name}: new token (shown once); the old one is refused:")
+                print(token)
+                return 0
+            {"revoke": revoke, "deactivate": deactivate, "activate": activate}[args.step](s, user)
+        except ApiError as exc:
+            out.print(f"[red]error:[/] {exc.field}: {exc.message}")
+            return 2
+    out.print(f"user {args.name}: {args.step}d")
     return 0
 
 
