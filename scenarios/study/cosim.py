@@ -63,7 +63,7 @@ class Simulation:
         worked, day, arrived, callouts = 0, 0, 0, 0
         while worked < self.days:
             self.logistics.receive(day)
-            working = (self.world.start + timedelta(days=day)).weekday() < 5
+            working = self.on_call.working(day)
             arrived += self.arrivals.arrive(day, working)
             self.on_call.cover_day(day)
             if working:

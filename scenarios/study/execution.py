@@ -39,7 +39,7 @@ from dispatch.model.entities import SolveOptions
 from dispatch.replanning.rest_of_day import replan
 from dispatch.solve import solve
 from scenarios.generator.cities import km_between
-from scenarios.study.results import DAY, SimJob
+from scenarios.study.results import DAY, SimJob, clock_minutes
 
 if TYPE_CHECKING:
     from dispatch.model.plan import Plan
@@ -229,10 +229,9 @@ class Execution:
         """The day's re-plans: the set times, and (``replan_on_emergency``) the quarter hour
         after each emergency reported while the day team works."""
         t0 = day * DAY
-        times = {t0 + int(hhmm[:2]) * 60 + int(hhmm[3:]) for hhmm in self.settings["replan_at"]}
+        times = {t0 + clock_minutes(hhmm) for hhmm in self.settings["replan_at"]}
         if self.settings["replan_on_emergency"]:
-            hh, mm = self.settings["on_call"]["from"].split(":")
-            handover = t0 + int(hh) * 60 + int(mm)
+            handover = t0 + clock_minutes(self.settings["on_call"]["from"])
             for j in self.arrivals.open.values():
                 if j.kind == "emergency" and t0 + MORNING < j.reported < handover:
                     times.add(min(handover, math.ceil(j.reported / QUARTER) * QUARTER))

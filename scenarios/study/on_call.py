@@ -25,7 +25,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from scenarios.generator.cities import km_between
-from scenarios.study.results import DAY
+from scenarios.study.results import DAY, clock_minutes
 
 if TYPE_CHECKING:
     from scenarios.study.arrivals import Arrivals
@@ -72,8 +72,7 @@ class OnCall:
     @property
     def evening(self) -> int:
         """Minutes after midnight when the day team hands over to the rota."""
-        hh, mm = self.world.settings["on_call"]["from"].split(":")
-        return int(hh) * 60 + int(mm)
+        return clock_minutes(self.world.settings["on_call"]["from"])
 
     @property
     def morning(self) -> int:

@@ -11,6 +11,13 @@ from typing import Any
 
 #: Minutes in a day: simulation times are minutes after the first day's local midnight.
 DAY = 1440
+
+
+def clock_minutes(hhmm: str) -> int:
+    """Minutes after midnight of a checked time of day "HH:MM" (the scenario file's)."""
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
 #: The job kinds that repair a fault (the others are planned visits).
 REPAIR_KINDS = ("emergency", "normal", "follow_up")
 

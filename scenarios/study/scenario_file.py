@@ -183,6 +183,19 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _clock_between(value: Any, first_hour: int, last_hour: int) -> bool:
+    """``value`` is a time "HH:MM" whose hour is from ``first_hour`` to ``last_hour``."""
+    return (
+        isinstance(value, str)
+        and len(value) == 5
+        and value[2] == ":"
+        and value[:2].isdigit()
+        and value[3:].isdigit()
+        and first_hour <= int(value[:2]) <= last_hour
+        and int(value[3:]) < 60
+    )
+
+
 def _require(condition: bool, path: str, rule: str) -> None:
     if not condition:
         raise StudyError(path, rule)
@@ -295,16 +308,11 @@ def _check_settings(s: dict[str, Any], path: str) -> None:
         )
     _require(isinstance(s["replan_at"], list), f"{path}.replan_at", "must be a list of times HH:MM")
     for i, t in enumerate(s["replan_at"]):
-        ok = (
-            isinstance(t, str)
-            and len(t) == 5
-            and t[2] == ":"
-            and t[:2].isdigit()
-            and t[3:].isdigit()
-            and 8 <= int(t[:2]) <= 17
-            and int(t[3:]) < 60
+        _require(
+            _clock_between(t, 8, 17),
+            f"{path}.replan_at[{i}]",
+            "must be a time HH:MM between 08:00 and 17:59",
         )
-        _require(ok, f"{path}.replan_at[{i}]", "must be a time HH:MM between 08:00 and 17:59")
     _require(
         isinstance(s["replan_on_emergency"], bool),
         f"{path}.replan_on_emergency",
@@ -317,13 +325,7 @@ def _check_settings(s: dict[str, Any], path: str) -> None:
         "must be an integer from 0 to 500 (a team smaller than that is all on call)",
     )
     _require(
-        isinstance(on_call["from"], str)
-        and len(on_call["from"]) == 5
-        and on_call["from"][2] == ":"
-        and on_call["from"][:2].isdigit()
-        and on_call["from"][3:].isdigit()
-        and 12 <= int(on_call["from"][:2]) <= 23
-        and int(on_call["from"][3:]) < 60,
+        _clock_between(on_call["from"], 12, 23),
         f"{path}.on_call.from",
         "must be a time HH:MM between 12:00 and 23:59",
     )

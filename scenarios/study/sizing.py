@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scenarios.study.cosim import run_variant
-from scenarios.study.scenario_file import StudyError, Variant
+from scenarios.study.scenario_file import StudyError
 from scenarios.study.world import build_world
 
 if TYPE_CHECKING:
@@ -147,9 +147,8 @@ def _simulate(study: Study, engineers: int, target: Target) -> Trial:
     settings = copy.deepcopy(base.settings)
     settings["engineers"] = engineers
     settings["on_call"]["engineers"] = min(settings["on_call"]["engineers"], engineers)
-    variant = Variant(f"{engineers} engineers", settings, {})
     world = build_world(base.settings, settings, {}, study.seed, "baseline")
-    result = run_variant(world, study.days, study.seed, variant.name)
+    result = run_variant(world, study.days, study.seed, f"{engineers} engineers")
     on_time = result.kpis["on_time_by"].get("emergency")
     growth = round(backlog_growth(result), 3)
     meets = (

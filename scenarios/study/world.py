@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -165,7 +166,7 @@ def _engineers_from(data: dict[str, Any], cities: dict[str, City]) -> list[Engin
             datetime.fromisoformat(e["shift"]["end"]),
         )
         lat, lon = e["start"]["lat"], e["start"]["lon"]
-        city = min(cities.values(), key=lambda c: km_between(lat, lon, c.lat, c.lon)).name
+        city = _city_of(cities.values(), lat, lon)
         out.append(
             EngineerSpec(
                 e["id"],
@@ -253,14 +254,14 @@ def build_world(
     # staffed for its installed base), and a site's parts fail in proportion to their
     # popularity
     baseline_team = _engineers_from(base_data, cities)
-    share = site_shares(sites, baseline_team, list(cities.values()))
+    site_cities = [_city_of(cities.values(), s.lat, s.lon) for s in sites]
+    share = site_shares(sites, site_cities, baseline_team)
     experts = {(e.city, line) for e in baseline_team for line, lvl in e.skills.items() if lvl >= 2}
     carried = {(e.city, line, tool) for e in baseline_team for line in e.skills for tool in e.tools}
     base_depots = _depots_from(base_data)  # the baseline's: every variant meets the same faults
     lent = {(d.id, tool) for d in base_depots for tool in d.tools}
     line_tool = {p.name: p.tool for p in PRODUCT_LINES}
-    for s in sites:
-        city = _city_of(list(cities.values()), s.lat, s.lon)
+    for s, city in zip(sites, site_cities, strict=True):
         s.expert = (city, s.line) in experts
         tool = line_tool.get(s.line)
         depot = min(base_depots, key=lambda d: km_between(s.lat, s.lon, d.lat, d.lon)).id
@@ -294,11 +295,12 @@ def build_world(
     return world
 
 
-def _city_of(cities: list[City], lat: float, lon: float) -> str:
+def _city_of(cities: Iterable[City], lat: float, lon: float) -> str:
+    """The name of the city nearest to the point."""
     return min(cities, key=lambda c: km_between(lat, lon, c.lat, c.lon)).name
 
 
-def site_shares(sites: list[Site], team: list[EngineerSpec], cities: list[City]) -> list[float]:
+def site_shares(sites: list[Site], site_cities: list[str], team: list[EngineerSpec]) -> list[float]:
     """Each site's share of the work: the share of the team's skilled hours for its product
     line in its city (an engineer's hours split evenly over their lines), split evenly over
     the sites of that line and city. Sites of a line nobody in their city holds get none:
@@ -308,7 +310,7 @@ def site_shares(sites: list[Site], team: list[EngineerSpec], cities: list[City])
     for e in team:
         for line in e.skills:
             hours[(e.city, line)] += 1.0 / len(e.skills)
-    keys = [(_city_of(cities, s.lat, s.lon), s.line) for s in sites]
+    keys = [(city, s.line) for s, city in zip(sites, site_cities, strict=True)]
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for key in keys:
         counts[key] += 1
