@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from api.errors import not_found
 from api.job_tickets import create_job
-from api.models import Asset, Job, JobEvent, Region, Site, TicketStatus
+from api.models import Asset, Job, JobEvent, Region, Site, TicketStatus, utcnow
 from api.region_clock import local, today
 from dispatch.maintenance import cycles
 
@@ -197,7 +197,7 @@ def _cancel_stale(s: Session, asset: Asset, user_id: int | None) -> list[str]:
             JobEvent(
                 job=job,
                 status=TicketStatus.CANCELLED.value,
-                at=datetime.now(job.reported_at.tzinfo),
+                at=utcnow(),
                 user_id=user_id,
                 note=(
                     f"no longer due: {asset.id} was last visited on "
