@@ -131,7 +131,7 @@ def choose_engine(problem: Problem, wanted: Engine) -> Engine:
     if wanted is Engine.PYVRP and not pyvrp_fits(problem):
         raise ProblemError(
             "options.engine",
-            "pyvrp cannot model this problem (it has breaks, overtime, parts, tools, skills, "
+            "pyvrp cannot model this problem (it has breaks, overtime, parts, tools, skills, crews, "
             "pins, exclusions, several windows or SLA deadlines); use ortools or auto",
         )
     if wanted is Engine.AUTO:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dispatch.evaluate.kpi import compute_kpis, job_outcome
+from dispatch.evaluate.kpi import compute_kpis, job_outcomes
 from dispatch.model.entities import JobKind
 from dispatch.model.reasons import StopType
 from dispatch.model.reasons import ViolationCause as V
@@ -44,6 +44,8 @@ class _Checker:
         self.eps = 1e-4 if problem.clock.epoch is None else 1.0 / 60.0
         self.found: list[Violation] = []
         self.depot_drawn: dict[tuple[str, str], int] = {}
+        #: Crew job id -> (engineer shift index, stop, path) of each member's stop.
+        self.crews: dict[str, list[tuple[int, Stop, str]]] = {}
 
     def flag(self, cause: V, path: str, detail: str) -> None:
         self.found.append(Violation(cause, path, detail))
@@ -77,16 +79,64 @@ class _Checker:
             seen_shifts.add(shift)
             if self._ids_known(route, path):
                 for job_id in route.job_ids:
-                    if job_id in served:
+                    crew = problem.jobs[problem.job_index[job_id]].crew > 1
+                    if job_id in served and not crew:
                         self.flag(
                             V.DUPLICATE, path, f"job {job_id} is also served by {served[job_id]}"
                         )
-                    served[job_id] = route.engineer
+                    served.setdefault(job_id, route.engineer)
                 self._route(route, path)
+        self._crew_rules()
         self._unassigned(served)
         self._follows(served)
         self._figures(served)
         return self.found
+
+    def _crew_rules(self) -> None:
+        """A crew job is served by exactly ``crew`` different engineers, all starting and
+        ending together, as long as the slowest needs, with one lead and the pinned
+        engineer among them."""
+        problem, eps = self.problem, self.eps
+        for job_id, members in self.crews.items():
+            job = problem.jobs[problem.job_index[job_id]]
+            path = f"jobs[{job_id}]"
+            names = [problem.engineers[v].id for v, _, _ in members]
+            if len(members) != job.crew:
+                self.flag(
+                    V.CREW,
+                    path,
+                    f"job {job_id} needs a crew of {job.crew}; "
+                    f"{len(members)} engineer(s) serve it ({', '.join(names)})",
+                )
+            if len(set(names)) != len(names):
+                self.flag(V.CREW, path, f"job {job_id}'s crew names an engineer twice")
+            first = members[0][1]
+            for _, stop, spath in members[1:]:
+                if abs(stop.start - first.start) > eps or abs(stop.end - first.end) > eps:
+                    self.flag(
+                        V.CREW,
+                        spath,
+                        f"job {job_id}: this member works {self.t(stop.start)}-{self.t(stop.end)}, "
+                        f"another {self.t(first.start)}-{self.t(first.end)}; a crew works together",
+                    )
+            leads = sum(1 for _, stop, _ in members if stop.lead)
+            if leads != 1:
+                self.flag(V.CREW, path, f"job {job_id} has {leads} leads; a crew has exactly one")
+            need = problem.crew_service_min(problem.job_index[job_id], [v for v, _, _ in members])
+            for _, stop, spath in members:
+                if abs(stop.end - stop.start - need) > eps:
+                    self.flag(
+                        V.DURATION,
+                        f"{spath}.end",
+                        f"job {job_id} takes its crew {need:g} min (the slowest member's time), "
+                        f"not {stop.end - stop.start:g}",
+                    )
+            if job.pinned_engineer is not None and job.pinned_engineer not in names:
+                self.flag(
+                    V.PINNED,
+                    path,
+                    f"job {job_id} is pinned to {job.pinned_engineer}, not in its crew",
+                )
 
     def _follows(self, served: dict[str, str]) -> None:
         """A job that follows others starts after each has ended plus the lag, and is
@@ -185,7 +235,7 @@ class _Checker:
             km += net.km(here, target)
             travel += leg
             if stop.type is StopType.JOB:
-                self._job(engineer, stop, spath)
+                self._job(e_index, stop, spath)
             else:
                 self._depot(stop, spath)
             segment, here, free_from = [], target, stop.end
@@ -241,9 +291,17 @@ class _Checker:
                 f"{leg:g} min (breaks aside) cannot end before {self.t(leave + leg + covered)}",
             )
 
-    def _job(self, engineer: Engineer, stop: Stop, path: str) -> None:
-        job = self.problem.jobs[self.problem.job_index[str(stop.id)]]
+    def _job(self, e_index: int, stop: Stop, path: str) -> None:
+        problem = self.problem
+        engineer = problem.engineers[e_index]
+        j_index = problem.job_index[str(stop.id)]
+        job = problem.jobs[j_index]
         eps = self.eps
+        crew = job.crew > 1
+        if crew:
+            self.crews.setdefault(job.id, []).append((e_index, stop, path))
+        elif stop.lead:
+            self.flag(V.CREW, f"{path}.lead", f"job {job.id} is not a crew job")
         if not any(w.contains(stop.start, eps) for w in job.windows):
             windows = ", ".join(f"{self.t(w.start)}-{self.t(w.end)}" for w in job.windows)
             self.flag(
@@ -251,11 +309,12 @@ class _Checker:
                 f"{path}.start",
                 f"job {job.id} starts at {self.t(stop.start)}, outside {windows}",
             )
-        if abs(stop.end - stop.start - job.duration_min) > eps:
+        need = problem.service_min(j_index, e_index)
+        if not crew and abs(stop.end - stop.start - need) > eps:
             self.flag(
                 V.DURATION,
                 f"{path}.end",
-                f"job {job.id} takes {job.duration_min:g} min, not {stop.end - stop.start:g}",
+                f"job {job.id} takes {engineer.id} {need:g} min, not {stop.end - stop.start:g}",
             )
         for skill, need in sorted(job.skills.items()):
             have = engineer.skills.get(skill, 0)
@@ -267,7 +326,7 @@ class _Checker:
                 )
         if engineer.id in job.excluded_engineers:
             self.flag(V.EXCLUDED, path, f"{engineer.id} is excluded from job {job.id}")
-        if job.pinned_engineer is not None and job.pinned_engineer != engineer.id:
+        if not crew and job.pinned_engineer is not None and job.pinned_engineer != engineer.id:
             self.flag(V.PINNED, path, f"job {job.id} is pinned to {job.pinned_engineer}")
         if engineer.on_call and job.kind is not JobKind.EMERGENCY:
             self.flag(
@@ -346,6 +405,8 @@ class _Checker:
                 tools.update(stop.borrow)
             elif stop.type is StopType.JOB:
                 job = self.problem.jobs[self.problem.job_index[str(stop.id)]]
+                if job.crew > 1 and not stop.lead:
+                    continue  # the crew's lead carries its parts, tools and load
                 for part, need in sorted(job.parts.items()):
                     if carried.get(part, 0) < need:
                         self.flag(
@@ -377,13 +438,8 @@ class _Checker:
         problem, plan = self.problem, self.plan
         if any(v.cause in (V.UNKNOWN_ID, V.DUPLICATE) for v in self.found):
             return  # figures are meaningless over unknown or doubled entities
-        stops = {
-            str(s.id): (r.engineer, s)
-            for r in plan.routes
-            for s in r.stops
-            if s.type is StopType.JOB
-        }
-        outcomes = [job_outcome(problem, eng, stop) for eng, stop in stops.values()]
+        outcomes = job_outcomes(problem, plan.routes)
+        stops = {o.id for o in outcomes}
         stated = {o.id: o for o in plan.jobs}
         for o in outcomes:
             path = f"jobs[{o.id}]"
@@ -394,6 +450,13 @@ class _Checker:
             if s.engineer != o.engineer:
                 self.flag(
                     V.FIGURE, f"{path}.engineer", f"states {s.engineer}, route says {o.engineer}"
+                )
+            if (o.engineers or len(s.engineers) > 1) and sorted(s.engineers) != sorted(o.engineers):
+                self.flag(
+                    V.FIGURE,
+                    f"{path}.engineers",
+                    f"states {', '.join(s.engineers) or 'none'}, "
+                    f"routes say {', '.join(o.engineers) or 'none'}",
                 )
             if abs(s.start - o.start) > self.eps:
                 self.flag(

@@ -92,11 +92,19 @@ def _diagnose_one(problem: Problem, j: int, taken: dict[str, int]) -> Unassigned
         problem_with_pin = _pin_problem(problem, pinned, job, any(reach[i] for i in mine))
         if problem_with_pin:
             return Unassigned(job.id, R.PINNED_CONFLICT, problem_with_pin)
-        slots = list(mine)
+        if job.crew == 1:
+            slots = list(mine)
     shifts = problem.engineers
     skilled = [i for i in slots if not skill_shortfall(shifts[i], job)]
     if not skilled:
         return Unassigned(job.id, R.NO_SKILLED_ENGINEER, _skill_detail(problem, job))
+    if _count([shifts[i] for i in skilled]) < job.crew:
+        return Unassigned(
+            job.id,
+            R.NO_SKILLED_ENGINEER,
+            f"needs a crew of {job.crew}; only {_count([shifts[i] for i in skilled])} "
+            f"engineer(s) have the skills ({_names([shifts[i] for i in skilled])})",
+        )
     permitted = [i for i in skilled if is_permitted(shifts[i], job)]
     if not permitted:
         with_skills = [shifts[i] for i in skilled]
@@ -129,6 +137,15 @@ def _diagnose_one(problem: Problem, j: int, taken: dict[str, int]) -> Unassigned
         )
     stocked = [shifts[i] for i in stocked_slots]
     able = [shifts[i] for i in stocked_slots if reach[i]]
+    if job.crew > 1 and able:  # members beside the lead need no parts or tools
+        able = [shifts[i] for i in permitted if reach[i]]
+    if able and _count(able) < job.crew:
+        return Unassigned(
+            job.id,
+            R.WINDOW_UNREACHABLE,
+            f"needs a crew of {job.crew}; only {_count(able)} qualified engineer(s) can "
+            f"reach it inside a window ({_names(able)})",
+        )
     if not able:
         windows = ", ".join(
             f"{problem.clock.label(w.start)}-{problem.clock.label(w.end)}" for w in job.windows
@@ -214,6 +231,11 @@ def _capacity_detail(
         return (
             f"serving it costs at least {cheapest:,.2f}{late_note}, more than its "
             f"unassigned penalty of {penalty:,.2f}"
+        )
+    if job.crew > 1:
+        return (
+            f"a crew of {job.crew} could come from {_count(able)} engineers ({_names(able)}), "
+            "but their days had no room left for it at one time"
         )
     return (
         f"{_count(able)} engineer(s) could do it alone ({_names(able)}), "

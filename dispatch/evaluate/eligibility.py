@@ -29,12 +29,13 @@ def skill_shortfall(engineer: Engineer, job: Job) -> list[tuple[str, int, int]]:
 
 
 def is_permitted(engineer: Engineer, job: Job) -> bool:
-    """Skills suffice, not excluded, the pinned engineer when pinned, and an
-    on-call shift only for an emergency."""
+    """Skills suffice, not excluded, the pinned engineer when pinned (for a crew
+    job: anyone, as the pinned engineer is one of the crew), and an on-call shift
+    only for an emergency."""
     if engineer.on_call and job.kind is not JobKind.EMERGENCY:
         return False
-    if job.pinned_engineer is not None and job.pinned_engineer != engineer.id:
-        return False
+    if job.pinned_engineer is not None and job.crew == 1 and job.pinned_engineer != engineer.id:
+        return False  # a crew job pinned to one engineer takes others beside them
     return engineer.id not in job.excluded_engineers and not skill_shortfall(engineer, job)
 
 
@@ -86,12 +87,14 @@ def earliest_starts(problem: Problem, job_index: int) -> NDArray[np.float64]:
             done = np.maximum(reach_depot, period.start) + depot.pickup_min
             leave = np.where(done <= period.end + 1e-9, done, leave)
         via_depot = np.minimum(via_depot, leave + minutes[loc, site])
-    needs = np.array([needs_depot(problem, e, job) for e in problem.engineers])
+    # a crew member beside the lead carries nothing for the job: no depot on the way
+    needs = np.array([job.crew == 1 and needs_depot(problem, e, job) for e in problem.engineers])
     arrive = np.where(needs, via_depot, direct)
+    service = np.array([problem.service_min(job_index, v) for v in range(len(problem.engineers))])
     result = np.full(len(problem.engineers), np.inf)
     for window in reversed(job.windows):
         begin = np.maximum(arrive, window.start)
-        fits = (begin <= window.end + 1e-9) & (begin + job.duration_min + back <= latest + 1e-9)
+        fits = (begin <= window.end + 1e-9) & (begin + service + back <= latest + 1e-9)
         result = np.where(fits, begin, result)
     return result
 
@@ -102,14 +105,20 @@ def reachable_alone(problem: Problem, job_index: int) -> NDArray[np.bool_]:
 
 
 def candidates(problem: Problem, job_index: int) -> list[int]:
-    """Indices of engineers who could serve the job alone, by every rule checked here."""
+    """Indices of engineers who could serve the job alone, by every rule checked here.
+
+    For a crew job, those who could be members: parts and tools are the lead's
+    to carry, so they count only in that one of the members must be able to.
+    """
     job = problem.jobs[job_index]
     reach = reachable_alone(problem, job_index)
-    return [
+    permitted = [i for i, e in enumerate(problem.engineers) if reach[i] and is_permitted(e, job)]
+    equipped = [
         i
-        for i, e in enumerate(problem.engineers)
-        if reach[i]
-        and is_permitted(e, job)
-        and not missing_tools(problem, e, job)
-        and not missing_parts(problem, e, job)
+        for i in permitted
+        if not missing_tools(problem, problem.engineers[i], job)
+        and not missing_parts(problem, problem.engineers[i], job)
     ]
+    if job.crew == 1:
+        return equipped
+    return permitted if equipped else []

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from dispatch.model.plan import JobOutcome, Kpis
-from dispatch.model.reasons import SlaState
+from dispatch.model.reasons import SlaState, StopType
 from dispatch.model.units import TIME_EPS
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from dispatch.model.plan import Route, Stop, Unassigned
     from dispatch.model.problem import Problem
@@ -22,6 +23,59 @@ def job_outcome(problem: Problem, engineer: str, stop: Stop) -> JobOutcome:
     if late <= TIME_EPS:
         late = 0.0
     return JobOutcome(job.id, engineer, stop.start, SlaState.of(late == 0.0), late)
+
+
+def job_outcomes(problem: Problem, routes: Sequence[Route]) -> list[JobOutcome]:
+    """One outcome per served job, in route order; a crew job's at its lead's stop,
+    naming every member, lead first (a crew job without a lead counts at its first stop)."""
+    members: dict[str, list[tuple[str, Stop]]] = {}
+    for route in routes:
+        for stop in route.stops:
+            if stop.type is StopType.JOB:
+                members.setdefault(str(stop.id), []).append((route.engineer, stop))
+    out: list[JobOutcome] = []
+    for route in routes:
+        for stop in route.stops:
+            if stop.type is not StopType.JOB:
+                continue
+            crew = members[str(stop.id)]
+            if len(crew) == 1 and problem.jobs[problem.job_index[str(stop.id)]].crew == 1:
+                out.append(job_outcome(problem, route.engineer, stop))
+                continue
+            lead = next((m for m in crew if m[1].lead), crew[0])
+            if stop is not lead[1]:
+                continue
+            names = (lead[0], *(name for name, s in crew if s is not lead[1]))
+            out.append(replace(job_outcome(problem, lead[0], stop), engineers=names))
+    return out
+
+
+def working_minutes(problem: Problem, routes: Sequence[Route]) -> dict[str, float]:
+    """Engineer id -> minutes worked over all their routes, ``depart`` to ``return``;
+    every engineer of the problem is listed, 0 without a route."""
+    out = dict.fromkeys(problem.slots_of, 0.0)
+    for route in routes:
+        if route.engineer in out:
+            out[route.engineer] += route.return_at - route.depart
+    return out
+
+
+def balance_deviation(worked: Mapping[str, float]) -> float:
+    """Sum over engineers of the absolute difference from the mean working minutes."""
+    if not worked:
+        return 0.0
+    mean = sum(worked.values()) / len(worked)
+    return sum(abs(w - mean) for w in worked.values())
+
+
+def unpreferred_count(problem: Problem, outcomes: Sequence[JobOutcome]) -> int:
+    """Served jobs with preferred engineers whose lead is none of them."""
+    count = 0
+    for o in outcomes:
+        preferred = problem.jobs[problem.job_index[o.id]].preferred_engineers
+        if preferred and o.engineer not in preferred:
+            count += 1
+    return count
 
 
 def compute_kpis(
@@ -59,6 +113,11 @@ def compute_kpis(
         "travel": km * objective.travel_cost_per_km,
         "working": working_min * objective.working_cost_per_min,
     }
+    if objective.unpreferred_cost > 0:
+        cost["unpreferred"] = unpreferred_count(problem, outcomes) * objective.unpreferred_cost
+    if objective.balance_cost_per_min > 0:
+        deviation = balance_deviation(working_minutes(problem, routes))
+        cost["balance"] = deviation * objective.balance_cost_per_min
     callouts = None
     if problem.several_days:
         callouts = sum(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from dispatch.evaluate.kpi import compute_kpis, job_outcome
+from dispatch.evaluate.kpi import compute_kpis, job_outcomes
 from dispatch.model.plan import Plan, Route, SolverInfo, Stop, Unassigned
 from dispatch.model.reasons import StopType
 from dispatch.model.units import TIME_EPS
@@ -38,15 +38,18 @@ def schedule(
     draft: RouteDraft,
     release: Mapping[str, float] | None = None,
     due: Mapping[str, float] | None = None,
+    crews: Mapping[str, float] | None = None,
 ) -> Route:
     """Time a draft route (see the module docstring for the rules).
 
-    ``release``: job id -> earliest start the jobs it follows allow; ``due``: job
-    id -> latest start its followers allow (see :func:`schedule_all`).
+    ``release``: job id -> earliest start the jobs it follows, or its crew, allow;
+    ``due``: job id -> latest start its followers and crew allow; ``crews``: crew
+    job id -> its duration (see :func:`schedule_all`).
     """
     release = release or {}
     due = due or {}
-    route = _earliest(problem, draft, release)
+    crews = crews or {}
+    route = _earliest(problem, draft, release, crews)
     if problem.objective.working_cost_per_min <= 0 or not route.stops:
         return route
     breaks = _break_order(problem, draft)
@@ -54,7 +57,9 @@ def schedule(
     for _ in range(DELAY_TRIES):
         if delay <= TIME_EPS:
             break
-        later = _earliest(problem, replace(draft, earliest_depart=route.depart + delay), release)
+        later = _earliest(
+            problem, replace(draft, earliest_depart=route.depart + delay), release, crews
+        )
         if _no_worse(problem, route, later, breaks, due):
             return later
         delay /= 2
@@ -63,30 +68,47 @@ def schedule(
 
 def schedule_all(problem: Problem, drafts: Sequence[RouteDraft]) -> list[Route]:
     """Time every draft route; a job that follows others starts once each has ended
-    plus its lag.
+    plus its lag, and a crew job starts when its last member is there.
 
     Routes are timed earliest first, then again wherever a job's release moved,
     until no release moves (routes may wait on each other in both directions).
-    A day without ``after`` is timed route by route, as :func:`schedule` does.
+    A day without ``after`` and crews is timed route by route, as :func:`schedule` does.
     """
-    if not any(job.after for job in problem.jobs):
+    crews = crew_durations(problem, drafts)
+    if not crews and not any(job.after for job in problem.jobs):
         return [schedule(problem, d) for d in drafts]
     release: dict[str, float] = {}
-    routes = [_earliest(problem, d, release) for d in drafts]
-    for _ in range(len(problem.jobs) + 1):
+    routes = [_earliest(problem, d, release, crews) for d in drafts]
+    for _ in range(2 * len(problem.jobs) + 2):
         wanted = _releases(problem, routes)
         moved = {j for j in wanted.keys() | release.keys() if wanted.get(j) != release.get(j)}
         if not moved:
             break
         release = wanted
         routes = [
-            _earliest(problem, d, release) if moved.intersection(d.job_ids) else r
+            _earliest(problem, d, release, crews) if moved.intersection(d.job_ids) else r
             for d, r in zip(drafts, routes, strict=True)
         ]
     if problem.objective.working_cost_per_min <= 0:
         return routes
     due = _dues(problem, routes)
-    return [schedule(problem, d, release, due) for d in drafts]
+    return [schedule(problem, d, release, due, crews) for d in drafts]
+
+
+def crew_durations(problem: Problem, drafts: Sequence[RouteDraft]) -> dict[str, float]:
+    """Crew job id -> how long it lasts with the members the drafts give it (the
+    slowest member's time); empty when no draft serves a crew job."""
+    members: dict[str, list[int]] = {}
+    for d in drafts:
+        for v in d.visits:
+            if v.type is StopType.JOB:
+                j = problem.job_index.get(str(v.ref))
+                if j is not None and problem.jobs[j].crew > 1:
+                    members.setdefault(str(v.ref), []).append(problem.slot(d.engineer, d.shift))
+    return {
+        job: problem.crew_service_min(problem.job_index[job], slots)
+        for job, slots in members.items()
+    }
 
 
 def _job_stops(routes: Sequence[Route]) -> dict[str, Stop]:
@@ -94,20 +116,30 @@ def _job_stops(routes: Sequence[Route]) -> dict[str, Stop]:
 
 
 def _releases(problem: Problem, routes: Sequence[Route]) -> dict[str, float]:
-    """Job id -> the earliest start the served jobs it follows allow."""
+    """Job id -> the earliest start the served jobs it follows allow, and for a crew
+    job the start of its last member to be ready."""
     timed = _job_stops(routes)
     out: dict[str, float] = {}
     for job in problem.jobs:
         ends = [timed[f.job].end + f.min_lag_min for f in job.after if f.job in timed]
         if ends and job.id in timed:
             out[job.id] = max(ends)
+    for route in routes:
+        for stop in route.stops:
+            if stop.type is StopType.JOB and problem.jobs[problem.job_index[str(stop.id)]].crew > 1:
+                out[str(stop.id)] = max(out.get(str(stop.id), stop.start), stop.start)
     return out
 
 
 def _dues(problem: Problem, routes: Sequence[Route]) -> dict[str, float]:
-    """Job id -> the latest start that lets each served job following it start as timed."""
+    """Job id -> the latest start that lets each served job following it start as timed;
+    a crew job's start stays where its crew meets."""
     timed = _job_stops(routes)
-    out: dict[str, float] = {}
+    out: dict[str, float] = {
+        job: stop.start
+        for job, stop in timed.items()
+        if problem.jobs[problem.job_index[job]].crew > 1
+    }
     for job in problem.jobs:
         mine = timed.get(job.id)
         if mine is None:
@@ -192,9 +224,15 @@ def _no_worse(
     return True
 
 
-def _earliest(problem: Problem, draft: RouteDraft, release: Mapping[str, float]) -> Route:
+def _earliest(
+    problem: Problem,
+    draft: RouteDraft,
+    release: Mapping[str, float],
+    crews: Mapping[str, float] | None = None,
+) -> Route:
     """The earliest schedule of a draft route, leaving no earlier than ``earliest_depart``
-    and starting no job before its ``release``."""
+    and starting no job before its ``release``; a crew job lasts as ``crews`` says."""
+    crews = crews or {}
     e_index = problem.slot(draft.engineer, draft.shift)
     engineer = problem.engineers[e_index]
     net = problem.network
@@ -250,8 +288,12 @@ def _earliest(problem: Problem, draft: RouteDraft, release: Mapping[str, float])
                 if window.end + TIME_EPS >= ready:
                     start = max(ready, window.start)
                     break
-            end = start + job.duration_min
-            stops.append(Stop(StopType.JOB, job.id, start, end, arrival))
+            j_index = problem.job_index[job.id]
+            service = crews.get(job.id)
+            if service is None:
+                service = problem.service_min(j_index, e_index)
+            end = start + service
+            stops.append(Stop(StopType.JOB, job.id, start, end, arrival, lead=visit.lead))
         else:
             depot = problem.depots[problem.depot_index[str(visit.ref)]]
             opens = depot.pickup_start(ready)
@@ -277,6 +319,7 @@ def _earliest(problem: Problem, draft: RouteDraft, release: Mapping[str, float])
                 first.start,
                 first.pickup,
                 first.borrow,
+                first.lead,
             )
     return Route(
         engineer=engineer.id,
@@ -298,11 +341,6 @@ def evaluate(
 ) -> Plan:
     """Build a plan from drafts: timed routes, job outcomes and recomputed KPIs."""
     routes = tuple(schedule_all(problem, [d for d in drafts if d.job_ids]))
-    outcomes = tuple(
-        job_outcome(problem, route.engineer, stop)
-        for route in routes
-        for stop in route.stops
-        if stop.type is StopType.JOB
-    )
+    outcomes = tuple(job_outcomes(problem, routes))
     kpis = compute_kpis(problem, routes, outcomes, unassigned)
     return Plan(routes, outcomes, tuple(unassigned), kpis, solver)

@@ -71,6 +71,7 @@ def engineer_dict(
     van_stock: Mapping[str, int] | None = None,
     tools: Iterable[str] | None = None,
     capacity: int | None = None,
+    duration_factor: float | None = None,
 ) -> dict[str, Any]:
     """An ``engineers[]`` entry; ``end`` left out means the engineer returns to ``start``."""
     out: dict[str, Any] = {"id": id, "start": dict(start)}
@@ -84,6 +85,7 @@ def engineer_dict(
         van_stock=van_stock,
         tools=None if tools is None else list(tools),
         capacity=capacity,
+        duration_factor=duration_factor,
     )
 
 
@@ -103,6 +105,7 @@ def job_dict(
     pinned_engineer: str | None = None,
     excluded_engineers: Iterable[str] | None = None,
     preferred_engineers: Iterable[str] | None = None,
+    crew: int | None = None,
 ) -> dict[str, Any]:
     """A ``jobs[]`` entry; ``kind`` left out reads as ``normal``, ``priority`` as 3."""
     out: dict[str, Any] = {"id": id, "site": dict(site)}
@@ -119,6 +122,7 @@ def job_dict(
         pinned_engineer=pinned_engineer,
         excluded_engineers=None if excluded_engineers is None else list(excluded_engineers),
         preferred_engineers=None if preferred_engineers is None else list(preferred_engineers),
+        crew=crew,
     )
 
 

@@ -35,6 +35,8 @@ def plan_to_json(plan: Plan, clock: Clock) -> dict[str, Any]:
         if s.type is StopType.DEPOT:
             out["pickup"] = dict(s.pickup)
             out["borrow"] = list(s.borrow)
+        if s.lead:
+            out["lead"] = True
         return out
 
     k = plan.kpis
@@ -57,6 +59,7 @@ def plan_to_json(plan: Plan, clock: Clock) -> dict[str, Any]:
             {
                 "id": o.id,
                 "engineer": o.engineer,
+                **({"engineers": list(o.engineers)} if o.engineers else {}),
                 "start": fmt(o.start),
                 "sla_met": o.sla_met,
                 "late_min": round(o.late_min, 6),
@@ -111,6 +114,12 @@ def load_plan(path: str | Path, clock: Clock) -> Plan:
     return plan_from_json(read_json(path), clock)
 
 
+def _flag(obj: Obj, key: str) -> bool:
+    value = obj.data.get(key, False)
+    require(isinstance(value, bool), obj.at(key), "must be true or false")
+    return bool(value)
+
+
 def plan_from_json(data: object, clock: Clock) -> Plan:
     """Contract JSON -> Plan; shape errors name the JSON path."""
     root = Obj(data, "")
@@ -139,6 +148,7 @@ def plan_from_json(data: object, clock: Clock) -> Plan:
                     arrival=time_of(s, "arrival") if s.has("arrival") else None,
                     pickup=s.counts("pickup"),
                     borrow=tuple(sorted(s.names("borrow"))),
+                    lead=_flag(s, "lead"),
                 )
             )
         routes.append(
@@ -165,6 +175,7 @@ def plan_from_json(data: object, clock: Clock) -> Plan:
                 time_of(o, "start"),
                 SlaState.of(met),
                 o.number("late_min"),
+                tuple(o.strings("engineers")) if o.has("engineers") else (),
             )
         )
     unassigned = []

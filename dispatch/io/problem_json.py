@@ -135,6 +135,7 @@ def _engineer(raw: Obj, clock: Clock, geo: bool) -> list[Engineer]:
         "van_stock": obj.counts("van_stock"),
         "tools": obj.names("tools"),
         "capacity": obj.integer("capacity", 0),
+        "duration_factor": obj.number("duration_factor", 1.0),
     }
     overtime = obj.number("max_overtime_min", 0.0)
     if not obj.has("shifts"):
@@ -211,6 +212,7 @@ def _job(raw: Obj, clock: Clock, geo: bool, horizon: Window) -> Job:
         excluded_engineers=obj.names("excluded_engineers"),
         preferred_engineers=tuple(sorted(preferred)),
         after=_follows(obj),
+        crew=obj.integer("crew", 1),
     )
 
 
@@ -264,6 +266,8 @@ def _objective(obj: Obj) -> Objective:
         travel_cost_per_km=obj.number("travel_cost_per_km", 1.0),
         working_cost_per_min=obj.number("working_cost_per_min", 0.0),
         callout_cost=obj.number("callout_cost", 0.0),
+        unpreferred_cost=obj.number("unpreferred_cost", 0.0),
+        balance_cost_per_min=obj.number("balance_cost_per_min", 0.0),
     )
 
 
@@ -346,6 +350,7 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                     if j.after
                     else {}
                 ),
+                **({"crew": j.crew} if j.crew != 1 else {}),
             }
             for j in problem.jobs
         ],
@@ -370,11 +375,11 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
             "overtime_cost_per_min": problem.objective.overtime_cost_per_min,
             "travel_cost_per_km": problem.objective.travel_cost_per_km,
             "working_cost_per_min": problem.objective.working_cost_per_min,
-            **(
-                {"callout_cost": problem.objective.callout_cost}
-                if problem.objective.callout_cost
-                else {}
-            ),
+            **{
+                name: getattr(problem.objective, name)
+                for name in ("callout_cost", "unpreferred_cost", "balance_cost_per_min")
+                if getattr(problem.objective, name)
+            },
         },
         "options": {
             "time_limit_s": problem.options.time_limit_s,
@@ -426,6 +431,7 @@ def _engineer_to_json(
             "van_stock": dict(first.van_stock),
             "tools": sorted(first.tools),
             "capacity": first.capacity,
+            **({"duration_factor": first.duration_factor} if first.duration_factor != 1 else {}),
         }
     )
     return out

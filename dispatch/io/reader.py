@@ -76,10 +76,14 @@ class Obj:
         return {name: inner.integer(name) for name in inner.data}
 
     def names(self, key: str) -> frozenset[str]:
+        return frozenset(self.strings(key))
+
+    def strings(self, key: str) -> list[str]:
+        """A list of names in the order given (empty when the key is absent)."""
         items = self.array(key, required=False)
         for i, item in enumerate(items):
             require(isinstance(item, str) and item != "", f"{self.at(key)}[{i}]", "must be a name")
-        return frozenset(items)
+        return [str(item) for item in items]
 
 
 def number(value: object, path: str) -> float:

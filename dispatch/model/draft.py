@@ -24,6 +24,8 @@ class Visit:
     ref: str | int
     pickup: Mapping[str, int] = field(default_factory=dict)
     borrow: tuple[str, ...] = ()
+    #: For a crew job (contract 1.2): whether this member leads, carrying parts and tools.
+    lead: bool = False
 
 
 @dataclass(frozen=True, slots=True)

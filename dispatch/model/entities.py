@@ -102,6 +102,9 @@ class Engineer:
     in_shifts: bool = False
     #: When the engineer's next shift starts: this one's route must be back by then.
     next_shift_start: float = math.inf
+    #: This engineer's service time on a job is its ``duration_min`` times this
+    #: (contract 1.2): a trainee over 1, an expert under.
+    duration_factor: float = 1.0
 
     def __post_init__(self) -> None:
         path = f"engineers[{self.id}]"
@@ -115,6 +118,11 @@ class Engineer:
         _check_counts(self.skills, f"{path}.skills", 0)
         _check_counts(self.van_stock, f"{path}.van_stock", 0)
         require(self.capacity >= 0, f"{path}.capacity", "must be >= 0 (0 means no limit)")
+        require(
+            math.isfinite(self.duration_factor) and self.duration_factor > 0,
+            f"{path}.duration_factor",
+            "must be a number > 0 (1 is the job's own duration)",
+        )
 
     @property
     def latest_return(self) -> float:
@@ -161,6 +169,9 @@ class Job:
     #: Jobs this one follows (contract 1.1): it starts only after each has ended,
     #: plus the lag, and is unassigned when any of them is.
     after: tuple[Follows, ...] = ()
+    #: How many engineers serve the job together (contract 1.2), all starting and
+    #: ending at once; one of them, the lead, carries its parts and tools.
+    crew: int = 1
 
     def __post_init__(self) -> None:
         path = f"jobs[{self.id}]"
@@ -183,6 +194,7 @@ class Job:
         _check_counts(self.skills, f"{path}.skills", 0)
         _check_counts(self.parts, f"{path}.parts", 0)
         require(self.demand >= 0, f"{path}.demand", "must be >= 0")
+        require(self.crew >= 1, f"{path}.crew", "must be >= 1 (engineers serving the job together)")
         for i, follows in enumerate(self.after):
             require(follows.job != self.id, f"{path}.after[{i}].job", "must not be the job itself")
             require(follows.min_lag_min >= 0, f"{path}.after[{i}].min_lag_min", "must be >= 0")
@@ -272,6 +284,10 @@ class Objective:
     working_cost_per_min: float = 0.0
     #: What an on-call shift costs once it serves a job (contract 1.1).
     callout_cost: float = 0.0
+    #: What a served job costs when its lead is not one of its preferred engineers (1.2).
+    unpreferred_cost: float = 0.0
+    #: Per minute each engineer's working time lies from the mean over engineers (1.2).
+    balance_cost_per_min: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("unassigned_penalty", "late_penalty_per_min"):
@@ -283,6 +299,8 @@ class Objective:
             "travel_cost_per_km",
             "working_cost_per_min",
             "callout_cost",
+            "unpreferred_cost",
+            "balance_cost_per_min",
         ):
             require(getattr(self, name) >= 0, f"objective.{name}", "must be >= 0")
 

@@ -22,6 +22,8 @@ class Stop:
     arrival: float | None = None
     pickup: Mapping[str, int] = field(default_factory=dict)
     borrow: tuple[str, ...] = ()
+    #: A crew job's stop on its lead's route (contract 1.2).
+    lead: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class JobOutcome:
     start: float
     sla: SlaState
     late_min: float
+    #: Every member of a crew job's crew, lead first (contract 1.2); empty otherwise.
+    engineers: tuple[str, ...] = ()
 
     @property
     def sla_met(self) -> bool:

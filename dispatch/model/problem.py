@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -178,6 +179,31 @@ class Problem:
             or any(j.after for j in self.jobs)
             or self.objective.callout_cost > 0
         )
+
+    def service_min(self, job: int, slot: int) -> float:
+        """Minutes engineer shift ``slot`` takes on job ``job`` (contract 1.2): the job's
+        duration times the engineer's ``duration_factor``, rounded up to whole minutes
+        when times are clock strings."""
+        duration = self.jobs[job].duration_min
+        factor = self.engineers[slot].duration_factor
+        if factor == 1.0:
+            return duration
+        scaled = duration * factor
+        return float(math.ceil(scaled - 1e-9)) if self.clock.epoch is not None else scaled
+
+    def crew_service_min(self, job: int, slots: Sequence[int]) -> float:
+        """How long a crew job lasts: as long as its slowest member needs."""
+        return max((self.service_min(job, v) for v in slots), default=self.jobs[job].duration_min)
+
+    @cached_property
+    def has_crews(self) -> bool:
+        """Whether some job needs several engineers together (contract 1.2)."""
+        return any(j.crew > 1 for j in self.jobs)
+
+    @cached_property
+    def has_speeds(self) -> bool:
+        """Whether some engineer works at another speed than the job's duration (1.2)."""
+        return any(e.duration_factor != 1.0 for e in self.engineers)
 
     @cached_property
     def job_index(self) -> dict[str, int]:

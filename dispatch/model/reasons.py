@@ -63,3 +63,4 @@ class ViolationCause(StrEnum):
     ON_CALL = "on_call"
     SHIFT = "shift"
     DEPENDENCY = "dependency"
+    CREW = "crew"

@@ -23,6 +23,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from dispatch.model.draft import RouteDraft, Visit
+from dispatch.model.entities import Window
 from dispatch.model.reasons import StopType
 from dispatch.model.units import TIME_EPS
 from dispatch.search.neighbours import nearest_jobs
@@ -43,6 +44,10 @@ NEAREST_IDLE = 4
 PASSING = 8
 #: The most jobs at the end of a day an urgent job may displace (see ``insert_all``).
 DISPLACE_AT_MOST = 3
+#: How far ahead of single jobs of its priority a crew job is placed.
+CREW_FIRST = 0.5
+#: Starts tried when seating a crew (see ``Builder._crew_times``).
+CREW_STARTS = 6
 #: Nearest jobs remembered per job: insertion offers their routes, and the routes
 #: ruined in a step of the search pass near its centre.
 NEIGHBOURS = 40
@@ -103,6 +108,40 @@ class _Undo:
     routes: dict[int, RouteState] = field(default_factory=dict)
     stock: dict[int, dict[str, int]] = field(default_factory=dict)
     where: dict[int, int | None] = field(default_factory=dict)
+    crews: dict[int, CrewState] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Crew:
+    """A crew job as placed (contract 1.2): every member's route serves it at
+    ``start`` for ``duration``; ``lead`` carries its parts and tools, and ``extra``
+    is what it costs beyond the members' routes (lateness, an unpreferred lead,
+    a broken promise), counted once."""
+
+    start: float
+    duration: float
+    members: tuple[int, ...]
+    lead: int
+    extra: float
+
+
+#: What the builder knows of one crew job: as placed (or None) and its windows.
+CrewState = tuple[Crew | None, tuple[Window, ...]]
+
+#: One member's seat: (cost increase, route, position, depot, pickup, borrow).
+Seat = tuple[float, "_Route", int, int | None, dict[str, int], set[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class CrewPlan:
+    """How to seat a crew: its start and duration, each member's seat, the lead,
+    and the crew's own costs (see :class:`Crew`)."""
+
+    start: float
+    duration: float
+    members: tuple[Seat, ...]
+    lead: int
+    extra: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +151,8 @@ class _Timing:
     cost: float
     breaks: tuple[tuple[int, int], ...]  # (break index, located-stop position it precedes)
     ends: tuple[float, ...] = ()  # service end of each job, in route order
+    #: Minutes busy (travel, service, breaks; waiting left out): what balancing weighs.
+    work: float = 0.0
 
 
 #: The timing state before a stop: location, clock, km, penalties (lateness and
@@ -136,6 +177,7 @@ class _Timeline:
     ends: tuple[float, ...]
     latest: tuple[float, ...]
     cost: float
+    work: float = 0.0
 
 
 class Builder:
@@ -197,6 +239,30 @@ class Builder:
         #: True (a "blink"), so that repeated insertions do not always make the
         #: same greedy choice; None while constructing.
         self.blink: Callable[[], bool] | None = None
+        #: Crew jobs (contract 1.2): each is placed at one fixed start on every
+        #: member's route (its window narrowed to that instant), so routes are still
+        #: timed one by one; see :meth:`best_crew_insertion`.
+        self.crew_jobs = frozenset(j for j, spec in enumerate(problem.jobs) if spec.crew > 1)
+        self.crews: dict[int, Crew] = {}
+        #: Crew job -> its duration with the crew placed (or being tried).
+        self.fixed_duration: dict[int, float] = {}
+        #: While a crew job is tried on a member who does not lead: it needs no parts.
+        self._member_only = False
+        self._services: dict[tuple[int, int], float] = {}
+        self.per_unpreferred = objective.unpreferred_cost
+        self.unpreferred = {
+            j: frozenset(
+                v for v, e in enumerate(problem.engineers) if e.id not in spec.preferred_engineers
+            )
+            for j, spec in enumerate(problem.jobs)
+            if spec.preferred_engineers and objective.unpreferred_cost > 0
+        }
+        #: Balanced workload: each shift's target of busy minutes, and what a minute
+        #: off it costs (a guide for insertion; :meth:`objective` weighs the real spread).
+        self.per_balance = objective.balance_cost_per_min
+        self.targets = [0.0] * len(problem.engineers)
+        if self.per_balance > 0:
+            self._set_targets(self._estimated_mean())
 
     def keep_promises(
         self, promised: dict[int, tuple[int, float]], penalty: float, tolerance_min: float
@@ -245,6 +311,8 @@ class Builder:
                 self.where.pop(job, None)
             else:
                 self.where[job] = was
+        for job, crew_state in undo.crews.items():
+            self._put_crew(job, crew_state)
 
     def _remember(self, route: _Route, *jobs: int) -> None:
         """Save ``route`` and where ``jobs`` are, before the first change in a trial."""
@@ -256,6 +324,32 @@ class Builder:
         for job in jobs:
             if job not in undo.where:
                 undo.where[job] = self.where.get(job)
+
+    def _remember_crew(self, job: int) -> None:
+        undo = self._undo
+        if undo is not None and job not in undo.crews:
+            undo.crews[job] = self.crew_state(job)
+
+    def crew_state(self, job: int) -> CrewState:
+        """What the builder holds of a crew job, to put back with :meth:`_put_crew`."""
+        return (self.crews.get(job), self.windows[job])
+
+    def crew_states(self) -> dict[int, CrewState]:
+        return {j: self.crew_state(j) for j in self.crew_jobs}
+
+    def put_crew_states(self, states: dict[int, CrewState]) -> None:
+        for job, state in states.items():
+            self._put_crew(job, state)
+
+    def _put_crew(self, job: int, state: CrewState) -> None:
+        crew, windows = state
+        self.windows[job] = windows
+        if crew is None:
+            self.crews.pop(job, None)
+            self.fixed_duration.pop(job, None)
+        else:
+            self.crews[job] = crew
+            self.fixed_duration[job] = crew.duration
 
     def _remember_stock(self, depot: int | None) -> None:
         undo = self._undo
@@ -285,6 +379,8 @@ class Builder:
             for job in jobs:
                 if job in self.where or v not in self.allowed_sets.get(job, ()):
                     continue
+                if job in self.crew_jobs:
+                    continue  # a crew is placed together, by insert_all
                 for depot, pickup, borrow in self._supply(route, job):
                     timing = self.time_route(v, depot, [*route.jobs, job])
                     if timing is None:
@@ -334,6 +430,7 @@ class Builder:
                     timing.ends,
                     self._latest_starts(route.v, depot, stops),
                     timing.cost,
+                    timing.work,
                 )
             )
         return route.timelines[depot]
@@ -358,7 +455,7 @@ class Builder:
                 if job is not None
                 else problem.depots[depot].latest_pickup  # type: ignore[index]
             )
-            bound = min(own, bound - self._service(job, depot) - minutes[here][after])
+            bound = min(own, bound - self._service(v, job, depot) - minutes[here][after])
             latest[k] = bound
             after = here
         return tuple(latest)
@@ -428,6 +525,7 @@ class Builder:
                 brk = engineer.breaks[pending[0]]
                 after = (
                     self._finish(
+                        v,
                         clock + leg if release is None else max(clock + leg, release),
                         stops,
                         position,
@@ -465,7 +563,7 @@ class Builder:
             waited += start - arrival
             if self.per_working_min:
                 slack = min(slack, waited + self._latest(start, job, depot) - start)
-            if job is not None:
+            if job is not None and job not in self.crew_jobs:  # a crew's own costs: Crew.extra
                 deadline = problem.jobs[job].sla_deadline
                 if deadline is not None and start > deadline + TIME_EPS:
                     late_cost += (start - deadline) * self.late[job]
@@ -474,7 +572,9 @@ class Builder:
                     promise[0] != v or abs(start - promise[1]) > self.tolerance_min + TIME_EPS
                 ):
                     late_cost += self.change_penalty
-            clock = start + self._service(job, depot)
+                if v in self.unpreferred.get(job, ()):
+                    late_cost += self.per_unpreferred
+            clock = start + self._service(v, job, depot)
             if job is not None:
                 ends.append(clock)
                 if (
@@ -493,7 +593,10 @@ class Builder:
         if objective.working_cost_per_min:
             depart = engineer.shift.start + max(0.0, min(waited, slack))
             cost += (clock - depart) * objective.working_cost_per_min
-        return _Timing(cost, tuple(taken), tuple(ends))
+        work = clock - engineer.shift.start - waited
+        if self.per_balance:
+            cost += self.per_balance * abs(work - self.targets[v])
+        return _Timing(cost, tuple(taken), tuple(ends), work)
 
     def _release(
         self, v: int, stops: list[tuple[int, int | None]], position: int, ends: list[float]
@@ -544,6 +647,9 @@ class Builder:
 
     def _end_of(self, job: int) -> float | None:
         """Service end of a served job as its route is timed now (None if it cannot be)."""
+        crew = self.crews.get(job)
+        if crew is not None:
+            return crew.start + crew.duration
         route = self.routes[self.where[job]]
         if route.v in self._timing_now:
             return None  # never expected: routes do not wait on each other in a loop
@@ -562,7 +668,7 @@ class Builder:
             their_end = self._end_of(follower)
             if their_end is None:
                 return False
-            start = their_end - self.problem.jobs[follower].duration_min
+            start = their_end - self._service(host, follower, None)
             if end + lag > start + TIME_EPS:
                 return False
         return True
@@ -588,20 +694,38 @@ class Builder:
         return None
 
     def _finish(
-        self, ready: float, stops: list[tuple[int, int | None]], position: int, depot: int | None
+        self,
+        v: int,
+        ready: float,
+        stops: list[tuple[int, int | None]],
+        position: int,
+        depot: int | None,
     ) -> float | None:
         job = stops[position][1]
         start = self._start(ready, job, depot)
-        return None if start is None else start + self._service(job, depot)
+        return None if start is None else start + self._service(v, job, depot)
 
-    def _service(self, job: int | None, depot: int | None) -> float:
-        """Minutes on site: the job's duration, or the depot's pickup time."""
+    def _service(self, v: int, job: int | None, depot: int | None) -> float:
+        """Minutes on site: engineer ``v``'s time on the job (a crew job's as its crew
+        needs), or the depot's pickup time."""
         if job is None:
             assert depot is not None
             return self.problem.depots[depot].pickup_min
-        return self.problem.jobs[job].duration_min
+        fixed = self.fixed_duration.get(job)
+        if fixed is not None:
+            return fixed
+        key = (v, job)
+        minutes = self._services.get(key)
+        if minutes is None:
+            minutes = self._services[key] = self.problem.service_min(job, v)
+        return minutes
 
     # ---------------------------------------------------------- insertion --
+    def _carries(self, v: int, job: int) -> bool:
+        """Whether engineer ``v`` carries the job's parts and tools (a crew's lead does)."""
+        crew = self.crews.get(job)
+        return crew is None or crew.lead == v
+
     def _supply(self, route: _Route, job: int) -> list[tuple[int | None, dict[str, int], set[str]]]:
         """Ways to have the job's parts and tools: (depot, pickup, borrow) after adding it."""
         problem = self.problem
@@ -609,20 +733,23 @@ class Builder:
         needs = dict(route.pickup)
         if route.usage is None:
             counted: dict[str, int] = {}
-            for j in route.jobs:
+            carried = [j for j in route.jobs if self._carries(route.v, j)]
+            for j in carried:
                 for part, units in problem.jobs[j].parts.items():
                     counted[part] = counted.get(part, 0) + units
-            lacking = frozenset(t for j in route.jobs for t in problem.jobs[j].tools)
+            lacking = frozenset(t for j in carried for t in problem.jobs[j].tools)
             route.usage = (counted, lacking - engineer.tools)
         used = dict(route.usage[0])
-        for part, units in problem.jobs[job].parts.items():
+        member_only = self._member_only
+        for part, units in ({} if member_only else problem.jobs[job].parts).items():
             used[part] = used.get(part, 0) + units
         short = {
             p: units - engineer.van_stock.get(p, 0)
             for p, units in used.items()
             if units > engineer.van_stock.get(p, 0)
         }
-        tools = set(route.usage[1] | (problem.jobs[job].tools - engineer.tools))
+        tools = set(route.usage[1] | (frozenset() if member_only else problem.jobs[job].tools))
+        tools -= engineer.tools
         if not short and not tools:
             return [(route.depot, needs, set(route.borrow))]
         options = (
@@ -686,6 +813,204 @@ class Builder:
                 best = found
         return best
 
+    # -------------------------------------------------------------- crews --
+    def _crew_candidates(self, job: int) -> list[int]:
+        """Shifts offered a seat in a crew job: the nearest busy ones, enough idle ones
+        of each nearby kind to make up a crew, those passing by, and the pinned one."""
+        spec = self.problem.jobs[job]
+        out: list[int] = []
+        busy = 0
+        per_class: dict[int, int] = {}
+        for v in self._by_distance(job):
+            if self.routes[v].jobs:
+                if busy == 2 * NEAREST:
+                    continue
+                busy += 1
+            else:
+                kind = self.alike[v]
+                if per_class.get(kind, 0) >= spec.crew or (
+                    kind not in per_class and len(per_class) == NEAREST_IDLE
+                ):
+                    continue
+                per_class[kind] = per_class.get(kind, 0) + 1
+            out.append(v)
+        allowed = self.allowed_sets[job]
+        offered = set(out)
+        extra: list[int | None] = [
+            self.where.get(o) for o in self.neighbours.get(job, ())[:PASSING]
+        ]
+        if spec.pinned_engineer is not None:
+            extra += self.problem.slots_of[spec.pinned_engineer]
+        for host in extra:
+            if host is not None and host in allowed and host not in offered:
+                out.append(host)
+                offered.add(host)
+        return out
+
+    def best_crew_insertion(self, job: int) -> tuple[float, CrewPlan] | None:
+        """The cheapest way to seat a whole crew for ``job``: (cost increase, plan).
+
+        A crew meets at one start. The starts tried are those at which the
+        cheapest candidates could each be there alone; at each, every candidate is
+        offered the job fixed at that instant and the cheapest ``crew`` different
+        engineers are seated (with the pinned one, if any), the one who adds least
+        as lead carrying the parts. The crew job lasts as long as its slowest member
+        needs, so each speed level among the candidates is tried as a cap.
+        """
+        problem = self.problem
+        spec = problem.jobs[job]
+        candidates = self._crew_candidates(job)
+        if len({problem.engineers[v].id for v in candidates}) < spec.crew:
+            return None
+        saved = self.crew_state(job)
+        try:
+            self._member_only = True
+            levels = sorted({self._service_alone(v, job) for v in candidates})
+            times = self._crew_times(job, candidates, levels[-1])
+            best: tuple[float, CrewPlan] | None = None
+            for start in times:
+                self.windows[job] = (Window(start, start),)
+                for duration in levels:
+                    self.fixed_duration[job] = duration
+                    found_plan = self._seat_crew(job, candidates, start, duration)
+                    if found_plan is not None and (best is None or found_plan[0] < best[0] - 1e-9):
+                        best = found_plan
+            return best
+        finally:
+            self._member_only = False
+            self._put_crew(job, saved)
+
+    def _crew_times(self, job: int, candidates: list[int], duration: float) -> list[float]:
+        """Starts worth trying for a crew: each candidate's earliest start at each
+        place in their day, kept where enough engineers could be there at once, and
+        ranked by the kilometres the cheapest crew would add there (the intervals
+        leave breaks out, so they are bounds; seating times each exactly)."""
+        problem = self.problem
+        spec = problem.jobs[job]
+        net = problem.network
+        site = net.job_site[job]
+        windows = self.windows[job]
+        spans: list[tuple[float, float, float, str]] = []  # (earliest, latest, km, engineer)
+        for v in candidates:
+            route = self.routes[v]
+            line = self._timeline(route, route.depot)
+            if line is None:
+                continue
+            engineer = problem.engineers[v]
+            end_site = net.engineer_end[v]
+            for at in range(len(line.stops) - len(route.jobs), len(line.stops) + 1):
+                here, ready = line.states[at][0], line.states[at][1]
+                arrival = ready + self.minutes[here][site]
+                after = line.stops[at][0] if at < len(line.stops) else end_site
+                latest_next = line.latest[at] if at < len(line.stops) else engineer.latest_return
+                latest = latest_next - duration - self.minutes[site][after]
+                added = self.km[here][site] + self.km[site][after] - self.km[here][after]
+                for window in windows:
+                    begin = max(arrival, window.start)
+                    finish = min(window.end, latest)
+                    if begin <= finish + TIME_EPS:
+                        spans.append((begin, finish, added, engineer.id))
+        scored = []
+        for begin, _, _, _ in spans:
+            best_by: dict[str, float] = {}
+            for lo, hi, km, eid in spans:
+                if lo - TIME_EPS <= begin <= hi + TIME_EPS and km < best_by.get(eid, math.inf):
+                    best_by[eid] = km
+            if len(best_by) >= spec.crew:
+                scored.append((sum(sorted(best_by.values())[: spec.crew]), begin))
+        scored.sort()
+        out: list[float] = []
+        for _, begin in scored:
+            if all(abs(begin - t) > TIME_EPS for t in out):
+                out.append(begin)
+            if len(out) == CREW_STARTS:
+                break
+        return out
+
+    def _service_alone(self, v: int, job: int) -> float:
+        key = (v, job)
+        minutes = self._services.get(key)
+        if minutes is None:
+            minutes = self._services[key] = self.problem.service_min(job, v)
+        return minutes
+
+    def _seat_crew(
+        self, job: int, candidates: list[int], start: float, duration: float
+    ) -> tuple[float, CrewPlan] | None:
+        """The cheapest crew at ``start`` among candidates fast enough for ``duration``."""
+        problem = self.problem
+        spec = problem.jobs[job]
+        seats: dict[
+            str, tuple[float, int, tuple[float, _Route, int, int | None, dict[str, int], set[str]]]
+        ] = {}
+        self._member_only = True
+        for v in candidates:
+            if self._service_alone(v, job) > duration + TIME_EPS:
+                continue
+            found = self.insertion_into(v, job)
+            if found is None:
+                continue
+            eid = problem.engineers[v].id
+            if eid not in seats or found[0] < seats[eid][0] - 1e-9:
+                seats[eid] = (found[0], v, found)
+        if len(seats) < spec.crew:
+            return None
+        order = sorted(seats, key=lambda e: (seats[e][0], seats[e][1]))
+        pinned = spec.pinned_engineer
+        if pinned is not None:
+            if pinned not in seats:
+                return None
+            order.remove(pinned)
+            order.insert(0, pinned)
+        chosen = order[: spec.crew]
+        if max(self._service_alone(seats[e][1], job) for e in chosen) < duration - TIME_EPS:
+            return None  # a faster level seats this crew: tried there
+        # the lead carries the parts and tools: the member who adds least as lead
+        self._member_only = False
+        lead_options = []
+        for eid in chosen:
+            as_member, v, _ = seats[eid]
+            if spec.parts or spec.tools or spec.demand:
+                as_lead = self.insertion_into(v, job)
+                if as_lead is None:
+                    continue
+            else:
+                as_lead = seats[eid][2]
+            unpreferred = self.per_unpreferred if v in self.unpreferred.get(job, ()) else 0.0
+            lead_options.append((as_lead[0] - as_member + unpreferred, v, as_lead))
+        self._member_only = True
+        if not lead_options:
+            return None
+        _, lead, lead_found = min(lead_options, key=lambda o: (o[0], o[1]))
+        late = 0.0
+        if spec.sla_deadline is not None and start > spec.sla_deadline + TIME_EPS:
+            late = (start - spec.sla_deadline) * self.late[job]
+        promise = self.promised.get(job)
+        if promise is not None and (
+            promise[0] != lead or abs(start - promise[1]) > self.tolerance_min + TIME_EPS
+        ):
+            late += self.change_penalty
+        unpreferred = self.per_unpreferred if lead in self.unpreferred.get(job, ()) else 0.0
+        members = []
+        for eid in chosen:
+            v = seats[eid][1]
+            members.append(lead_found if v == lead else seats[eid][2])
+        total = sum(f[0] for f in members) + late + unpreferred
+        return total, CrewPlan(start, duration, tuple(members), lead, late + unpreferred)
+
+    def _place_crew(self, job: int, plan: CrewPlan) -> None:
+        """Seat a crew as ``plan`` says: the job at one start on every member's route."""
+        self._remember_crew(job)
+        self.windows[job] = (Window(plan.start, plan.start),)
+        self.fixed_duration[job] = plan.duration
+        members = tuple(f[1].v for f in plan.members)
+        self.crews[job] = Crew(plan.start, plan.duration, members, plan.lead, plan.extra)
+        for delta, route, position, depot, pickup, borrow in plan.members:
+            self._place(job, route, position, depot, pickup, borrow, route.cost + delta)
+            if route.v != plan.lead:
+                route.load -= self.problem.jobs[job].demand
+        self.where[job] = plan.lead
+
     def _by_distance(self, job: int) -> list[int]:
         """The engineers allowed ``job``, nearest start first (worked out once per job)."""
         order = self._distance_order.get(job)
@@ -714,12 +1039,19 @@ class Builder:
         problem = self.problem
         route = self.routes[v]
         capacity = problem.engineers[v].capacity
-        if capacity and route.load + problem.jobs[job].demand > capacity:
+        demand = 0 if self._member_only else problem.jobs[job].demand
+        if capacity and route.load + demand > capacity:
             return None
         site = problem.network.job_site[job]
         end_site = problem.network.engineer_end[v]
         km = self.km
-        by_bound = self.per_km > 0 and not self.promised and not self.per_working_min
+        by_bound = (
+            self.per_km > 0
+            and not self.promised
+            and not self.per_working_min
+            and not self.per_balance
+            and job not in self.unpreferred
+        )
         best = None
         best_order = 0
         order = 0
@@ -776,7 +1108,7 @@ class Builder:
                 line.taken[: state[7]],
                 line.ends[: state[8]],
                 None,
-                None if self.per_working_min else line,
+                None if self.per_working_min or self.per_balance else line,
             )
             if timing is None:
                 continue
@@ -815,7 +1147,6 @@ class Builder:
             here, ready = net.job_site[route.jobs[position - 1]], ends[position - 1]
         site = net.job_site[job]
         arrival = ready + self.minutes[here][site]
-        spec = problem.jobs[job]
         windows = self.windows[job]
         if arrival > windows[-1].end + TIME_EPS:
             return None
@@ -826,17 +1157,19 @@ class Builder:
                 break
         at = position + (0 if depot is None else 1)
         tolerance = TIME_EPS * (len(line.stops) + 2)
+        service = self._service(route.v, job, None)
         if at == len(line.stops):
-            back = start + spec.duration_min + self.minutes[site][net.engineer_end[route.v]]
+            back = start + service + self.minutes[site][net.engineer_end[route.v]]
             return back <= engineer.latest_return + tolerance
-        reach = start + spec.duration_min + self.minutes[site][line.stops[at][0]]
+        reach = start + service + self.minutes[site][line.stops[at][0]]
         return reach <= line.latest[at] + tolerance
 
     def urgency(self, job: int) -> tuple[float, float, float, int]:
-        """Sort key: most urgent first (priority, SLA deadline, window end)."""
+        """Sort key: most urgent first (priority, SLA deadline, window end); a crew job
+        before the single jobs of its priority, as it needs room in several days at once."""
         j = self.problem.jobs[job]
         deadline = j.sla_deadline if j.sla_deadline is not None else math.inf
-        return (j.priority, deadline, j.windows[-1].end, job)
+        return (j.priority - (CREW_FIRST if j.crew > 1 else 0.0), deadline, j.windows[-1].end, job)
 
     def insert_all(self, jobs: list[int], displace: bool = False) -> None:
         """Insert each job, in the order given, where it adds least, if that beats leaving it out.
@@ -857,6 +1190,12 @@ class Builder:
                 queue.insert(at, job)
                 continue
             penalty = problem.objective.unassigned(problem.jobs[job].priority)
+            if job in self.crew_jobs:
+                if job not in self.where:
+                    crew = self.best_crew_insertion(job)
+                    if crew is not None and crew[0] < penalty:
+                        self._place_crew(job, crew[1])
+                continue
             found = self.best_insertion(job)
             if found is not None and found[0] < penalty:
                 delta, route, position, depot, pickup, borrow = found
@@ -935,16 +1274,32 @@ class Builder:
                 taken += self.remove(follower)
         if any(f in self.where for f, _ in self.followers.get(job, ())):
             return taken  # a follower's route cannot do without it: the job stays too
-        if self._take_out(job):
+        crew = self.crews.get(job)
+        if crew is not None:
+            routes = [self.routes[v] for v in crew.members]
+            if not all(self._take_out_of(r, job, dry_run=True) for r in routes):
+                return taken
+            self._remember_crew(job)
+            for r in routes:
+                self._take_out_of(r, job, dry_run=False)
+            del self.crews[job]
+            self.fixed_duration.pop(job, None)
+            self.windows[job] = self.problem.jobs[job].windows
+            taken.append(job)
+        elif self._take_out(job):
             taken.append(job)
         return taken
 
     def _take_out(self, job: int) -> bool:
-        route = self.routes[self.where[job]]
+        return self._take_out_of(self.routes[self.where[job]], job, dry_run=False)
+
+    def _take_out_of(self, route: _Route, job: int, dry_run: bool) -> bool:
+        """Take ``job`` out of ``route`` (only check that it can be, with ``dry_run``)."""
         jobs = [j for j in route.jobs if j != job]
         engineer = self.problem.engineers[route.v]
+        carried = [j for j in jobs if self._carries(route.v, j)]
         used: dict[str, int] = {}
-        for j in jobs:
+        for j in carried:
             for part, units in self.problem.jobs[j].parts.items():
                 used[part] = used.get(part, 0) + units
         pickup = {
@@ -952,19 +1307,23 @@ class Builder:
             for p, units in used.items()
             if units > engineer.van_stock.get(p, 0)
         }
-        borrow = {t for j in jobs for t in self.problem.jobs[j].tools} - set(engineer.tools)
+        borrow = {t for j in carried for t in self.problem.jobs[j].tools} - set(engineer.tools)
         depot = route.depot if pickup or borrow else None
         timing = self.time_route(route.v, depot, jobs)
         if timing is None:
             return False
+        if dry_run:
+            return True
         self._remember(route, job)
+        if self._carries(route.v, job):
+            route.load -= self.problem.jobs[job].demand
         self._set_supply(route, depot, pickup, borrow)
         route.jobs = jobs
         route.changed()
-        route.load -= self.problem.jobs[job].demand
         # an emptied route costs what a never-used one does
-        route.cost = timing.cost if jobs or self.idle_costed else 0.0
-        del self.where[job]
+        route.cost = timing.cost if jobs or self.idle_costed else self._empty_cost(route.v)
+        if self.where.get(job) == route.v:
+            del self.where[job]
         return True
 
     def objective(self) -> float:
@@ -976,10 +1335,80 @@ class Builder:
             if i not in self.where
         )
         dropped = sum(self.change_penalty for j in self.promised if j not in self.where)
-        return left_out + dropped + sum(r.cost for r in self.routes)
+        crews = sum(c.extra for c in self.crews.values())
+        routes = sum(r.cost for r in self.routes)
+        if self.per_balance:
+            routes += self._balance_correction()
+        return left_out + dropped + crews + routes
+
+    # ------------------------------------------------------------ balance --
+    def _works(self) -> list[float]:
+        """Busy minutes of each shift's route as it stands (0 for an empty one)."""
+        out = []
+        for route in self.routes:
+            line = self._timeline(route, route.depot) if route.jobs else None
+            out.append(0.0 if line is None else line.work)
+        return out
+
+    def _balance_correction(self) -> float:
+        """The real spread's cost less the guide terms the route costs hold."""
+        works = self._works()
+        guides = sum(self.per_balance * abs(w - self.targets[v]) for v, w in enumerate(works))
+        by_engineer: dict[str, float] = {}
+        for v, w in enumerate(works):
+            eid = self.problem.engineers[v].id
+            by_engineer[eid] = by_engineer.get(eid, 0.0) + w
+        mean = sum(by_engineer.values()) / max(len(by_engineer), 1)
+        spread = sum(abs(w - mean) for w in by_engineer.values())
+        return self.per_balance * spread - guides
+
+    def _estimated_mean(self) -> float:
+        """Busy minutes per engineer before anything is planned: all service time
+        and a quarter of an hour's drive per job, shared out."""
+        problem = self.problem
+        total = sum(j.duration_min * max(j.crew, 1) + 15.0 for j in problem.jobs)
+        return total / max(len(problem.slots_of), 1)
+
+    def _set_targets(self, mean: float) -> None:
+        """Each shift's share of ``mean`` busy minutes per engineer (by shift length)."""
+        problem = self.problem
+        for slots in problem.slots_of.values():
+            lengths = [
+                max(problem.engineers[v].shift.end - problem.engineers[v].shift.start, 1.0)
+                for v in slots
+            ]
+            total = sum(lengths)
+            for v, length in zip(slots, lengths, strict=True):
+                self.targets[v] = mean * length / total
+        for route in self.routes:
+            if not route.jobs and not self.idle_costed:
+                route.cost = self._empty_cost(route.v)
+
+    def retarget(self) -> None:
+        """Aim the balance guide at the mean of the routes as they stand, costing
+        every route again (between steps of the search, never inside a trial)."""
+        if not self.per_balance:
+            return
+        works = self._works()
+        by_engineer: dict[str, float] = {}
+        for v, w in enumerate(works):
+            eid = self.problem.engineers[v].id
+            by_engineer[eid] = by_engineer.get(eid, 0.0) + w
+        self._set_targets(sum(by_engineer.values()) / max(len(by_engineer), 1))
+        for route in self.routes:
+            if route.jobs or self.idle_costed:
+                timing = self.time_route(route.v, route.depot, route.jobs)
+                if timing is not None:
+                    route.cost = timing.cost
+                route.changed()
+
+    def _empty_cost(self, v: int) -> float:
+        """What an unused route costs: nothing, but for the balance guide."""
+        return self.per_balance * self.targets[v] if self.per_balance else 0.0
 
     def build(self) -> list[RouteDraft]:
         self.insert_all(sorted(self.layout.jobs, key=self.urgency), displace=True)
+        self.retarget()
         return self.drafts()
 
     def drafts(self) -> list[RouteDraft]:
@@ -1007,6 +1436,8 @@ class Builder:
                 break  # giving up more of the day's end only adds such jobs
             if any(f in self.where for g in given_up for f, _ in self.followers.get(g, ())):
                 break  # a job served elsewhere follows it: not given up in passing
+            if any(g in self.crew_jobs for g in given_up):
+                break  # a crew job is given up only with its whole crew
             forfeit = self._forfeit(given_up)
             capacity = problem.engineers[v].capacity
             load = sum(problem.jobs[k].demand for k in kept) + problem.jobs[job].demand
@@ -1058,7 +1489,14 @@ class Builder:
                     tuple(sorted(route.borrow)),
                 )
             )
-        located += [Visit(StopType.JOB, problem.jobs[j].id) for j in route.jobs]
+        located += [
+            Visit(
+                StopType.JOB,
+                problem.jobs[j].id,
+                lead=j in self.crews and self.crews[j].lead == route.v,
+            )
+            for j in route.jobs
+        ]
         visits: list[Visit] = []
         for position in range(len(located) + 1):
             visits += [Visit(StopType.BREAK, k) for k, p in timing.breaks if p == position]

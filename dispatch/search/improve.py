@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from dispatch.search.construct import Builder, RouteState
+    from dispatch.search.construct import Builder, CrewState, RouteState
 
 #: The acceptance threshold at the start, in average route cost per served job.
 #: (Measured on Pillac's R2 and RC2 days and generated field days: 1 beats 2.)
@@ -30,6 +30,8 @@ THRESHOLD_JOBS = 1.0
 STRING_AVERAGE_REMOVED, STRING_MAX = 10, 10
 #: Chance of passing over a candidate position while reinserting.
 BLINK_RATE = 0.01
+#: Steps between re-aiming the balance guide at the routes' mean working time.
+RETARGET_STEPS = 100
 #: Recreate orders: at random, by deadline, farthest first, nearest first.
 ORDER_WEIGHTS = (0.4, 0.3, 0.2, 0.1)
 
@@ -39,6 +41,7 @@ class _Snapshot:
     routes: tuple[RouteState, ...]
     stock: dict[int, dict[str, int]]
     where: dict[int, int]
+    crews: dict[int, CrewState]
 
 
 def _snapshot(builder: Builder) -> _Snapshot:
@@ -46,6 +49,7 @@ def _snapshot(builder: Builder) -> _Snapshot:
         tuple(r.state() for r in builder.routes),
         {d: dict(s) for d, s in builder.stock.items()},
         dict(builder.where),
+        builder.crew_states(),
     )
 
 
@@ -54,6 +58,7 @@ def _restore(builder: Builder, snap: _Snapshot) -> None:
         route.put_back(state)
     builder.stock = {d: dict(s) for d, s in snap.stock.items()}
     builder.where = dict(snap.where)
+    builder.put_crew_states(snap.crews)
 
 
 def improve(
@@ -86,6 +91,8 @@ def improve(
     builder.blink = lambda: chance() < BLINK_RATE
     while time.monotonic() < deadline and (max_steps is None or steps < max_steps):
         steps += 1
+        if builder.per_balance and steps % RETARGET_STEPS == 0:
+            builder.retarget()  # the guide follows the mean as the routes change
         served = sorted(builder.where)
         if not served:
             break
@@ -112,6 +119,7 @@ def improve(
         else:
             builder.undo()
     _restore(builder, best_state)
+    builder.retarget()
     builder.blink = None
     return steps
 

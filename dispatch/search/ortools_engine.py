@@ -110,6 +110,7 @@ class _RoutingModel:
         self._parts()
         self._tools()
         self._capacity()
+        self._preferences()
 
     # ------------------------------------------------------------ helpers --
     def index(self, node: int) -> int:
@@ -127,22 +128,42 @@ class _RoutingModel:
         callback = self.routing.RegisterTransitMatrix(cost.tolist())
         self.routing.SetArcCostEvaluatorOfAllVehicles(callback)
 
-    def _time_dimension(self) -> None:
+    def _service_ticks(self, v: int) -> NDArray[np.int64]:
+        """Ticks engineer ``v`` spends at each node (their own speed on a job)."""
         problem, nodes, scale = self.problem, self.nodes, self.scale
+        ticks = [scale.span(s) for s in nodes.service_min]
+        for node, j in enumerate(nodes.jobs):
+            ticks[node] = scale.span(problem.service_min(j, v))
+        return np.array(ticks, dtype=np.int64)
+
+    def _time_dimension(self) -> None:
+        problem, scale = self.problem, self.scale
         travel = np.ceil(self._matrix(problem.network.travel.minutes) * scale.per_min - 1e-6)
-        service = np.array([scale.span(s) for s in nodes.service_min], dtype=np.int64)
-        transit = travel.astype(np.int64) + service[:, None]
-        callback = self.routing.RegisterTransitMatrix(transit.tolist())
+        travel_ticks = travel.astype(np.int64)
+        # One transit matrix per speed: engineers at the job's own speed share one.
+        by_factor: dict[float, tuple[int, NDArray[np.int64]]] = {}
+        callbacks = []
+        self.service: list[NDArray[np.int64]] = []
+        for v, engineer in enumerate(problem.engineers):
+            if engineer.duration_factor not in by_factor:
+                service = self._service_ticks(v)
+                transit = travel_ticks + service[:, None]
+                callback = self.routing.RegisterTransitMatrix(transit.tolist())
+                by_factor[engineer.duration_factor] = (callback, service)
+            callback, service = by_factor[engineer.duration_factor]
+            callbacks.append(callback)
+            self.service.append(service)
         latest = max(
             [scale.down(e.latest_return) for e in problem.engineers]
             + [scale.down(problem.horizon.end)]
         )
-        self.routing.AddDimension(callback, latest, latest, False, "time")
+        if len(by_factor) == 1:
+            self.routing.AddDimension(callbacks[0], latest, latest, False, "time")
+        else:
+            self.routing.AddDimensionWithVehicleTransits(callbacks, latest, latest, False, "time")
         self.time = self.routing.GetDimensionOrDie("time")
         objective = problem.objective
-        node_visit_transits = [0] * self.routing.Size()
-        for index in range(self.routing.Size()):
-            node_visit_transits[index] = int(service[self.manager.IndexToNode(index)])
+        nodes_of = [self.manager.IndexToNode(index) for index in range(self.routing.Size())]
         for v, engineer in enumerate(problem.engineers):
             lo, hi = scale.up(engineer.shift.start), scale.down(engineer.latest_return)
             start, end = self.routing.Start(v), self.routing.End(v)
@@ -171,7 +192,8 @@ class _RoutingModel:
                 )
                 intervals.append(interval)
             if intervals:
-                self.time.SetBreakIntervalsOfVehicle(intervals, v, node_visit_transits)
+                visit_transits = [int(self.service[v][node]) for node in nodes_of]
+                self.time.SetBreakIntervalsOfVehicle(intervals, v, visit_transits)
 
     def _jobs(self, allowed: dict[int, list[int]]) -> None:
         problem, scale = self.problem, self.scale
@@ -286,6 +308,29 @@ class _RoutingModel:
         caps = [e.capacity if e.capacity > 0 else total for e in problem.engineers]
         self.routing.AddDimensionWithVehicleCapacity(callback, 0, caps, True, "load")
 
+    def _preferences(self) -> None:
+        """Cost each job served by an engineer it does not prefer (contract 1.2):
+        a dimension that counts such jobs per route, its span costed."""
+        problem, nodes = self.problem, self.nodes
+        per_job = self.scale.cost(problem.objective.unpreferred_cost)
+        choosy = [(node, problem.jobs[j]) for node, j in enumerate(nodes.jobs)]
+        choosy = [(node, job) for node, job in choosy if job.preferred_engineers]
+        if per_job <= 0 or not choosy:
+            return
+        by_engineer: dict[str, int] = {}
+        callbacks = []
+        for engineer in problem.engineers:
+            if engineer.id not in by_engineer:
+                counts = [0] * len(nodes.location)
+                for node, job in choosy:
+                    counts[node] = int(engineer.id not in job.preferred_engineers)
+                by_engineer[engineer.id] = self.routing.RegisterUnaryTransitVector(counts)
+            callbacks.append(by_engineer[engineer.id])
+        most = len(choosy)
+        self.routing.AddDimensionWithVehicleTransits(callbacks, 0, most, True, "unpreferred")
+        dim = self.routing.GetDimensionOrDie("unpreferred")
+        dim.SetSpanCostCoefficientForAllVehicles(per_job)
+
     # ------------------------------------------------------------- search --
     def parameters(self, options: SolveOptions, seconds: float) -> Any:
         params = pywrapcp.DefaultRoutingSearchParameters()
@@ -334,7 +379,7 @@ class _RoutingModel:
             for node in route:
                 index = self.index(node)
                 start = int(solution.Value(self.time.CumulVar(index)))
-                ends.append(start + self.scale.span(nodes.service_min[node]))
+                ends.append(start + int(self.service[v][node]))
                 if node < nodes.n_jobs:
                     visits.append(Visit(StopType.JOB, problem.jobs[nodes.jobs[node]].id))
                 else:
@@ -447,9 +492,10 @@ def solve_routes(
     solutions = 1
     if progress is not None:
         progress(first_at, builder.objective(), solutions)
-    # OR-Tools' model has no "after": with jobs that follow others, the own search
-    # (which keeps each job after those it follows) has the whole limit.
-    share = 1.0 if builder.preds else LNS_SHARE
+    # OR-Tools' model has no "after", crews or balance: with any of them the own
+    # search (which keeps each rule) has the whole limit.
+    own_only = bool(builder.preds or builder.crew_jobs or builder.per_balance)
+    share = 1.0 if own_only else LNS_SHARE
     steps = improve(
         builder,
         options.seed,
@@ -463,7 +509,7 @@ def solve_routes(
     if progress is not None:
         progress(time.monotonic() - began, builder.objective(), solutions)
     remaining = options.time_limit_s - (time.monotonic() - began)
-    if builder.preds:
+    if own_only:
         return EngineResult(
             tuple(initial), "searched", solutions, first_at, time.monotonic() - began
         )

@@ -30,10 +30,15 @@ def fits(problem: Problem) -> bool:
 
     That is: no breaks, overtime, working-time cost, parts, tools, skills,
     exclusions or pins; one window per job; no SLA deadline that could be
-    missed with a cost; one shift per engineer and no job that follows another.
+    missed with a cost; one shift per engineer and no job that follows another;
+    no crews, engineer speeds, costed preferences or balancing.
     """
     objective = problem.objective
     if objective.working_cost_per_min or problem.several_days:
+        return False
+    if problem.has_crews or problem.has_speeds or objective.balance_cost_per_min:
+        return False
+    if objective.unpreferred_cost and any(j.preferred_engineers for j in problem.jobs):
         return False
     for engineer in problem.engineers:
         if engineer.breaks or engineer.max_overtime_min:

@@ -32,6 +32,7 @@ from scenarios.generator.cities import REGIONS
 from scenarios.generator.clock import DayClock
 from scenarios.generator.crew import make_engineers
 from scenarios.generator.depots import make_depots
+from scenarios.generator.field_rules import add_field_rules
 from scenarios.generator.jobs import Job, make_jobs
 
 #: Where engineers leave from (see :func:`generate_dispatch`).
@@ -42,6 +43,8 @@ WINDOWS = ("customer", "appointments")
 APPOINTMENT_SLOTS = ((8 * 60, 10 * 60), (10 * 60, 12 * 60), (13 * 60, 15 * 60), (15 * 60, 17 * 60))
 #: The random stream of appointment booking, apart from the day's own three.
 APPOINTMENT_STREAM = 7
+#: The random stream the rules of contract 1.2 are drawn from.
+RULES_STREAM = 8
 
 
 def book_appointments(rng: np.random.Generator, work: list[Job]) -> None:
@@ -86,6 +89,9 @@ def generate_dispatch(
     time_limit_s: float = 30.0,
     start: str = "home",
     windows: str = "customer",
+    crew_share: float = 0.0,
+    speeds: bool = False,
+    preferences: bool = False,
 ) -> dict[str, Any]:
     """Return a problem dict in the contract's JSON form (schema fieldplan.dispatch.problem/1).
 
@@ -118,6 +124,11 @@ def generate_dispatch(
         ``customer`` (the windows customers ask for: opening hours, a morning or
         an afternoon, now and then a slot) or ``appointments`` (every job but an
         emergency is booked into a two-hour appointment slot inside them).
+    crew_share, speeds, preferences
+        The rules of contract 1.2, off by default: this share of the jobs needs
+        a crew of two (now and then three), trainees and experts work at their
+        own speed, and a job served by none of its preferred engineers costs
+        (see :mod:`scenarios.generator.field_rules`).
 
     Raises
     ------
@@ -159,7 +170,7 @@ def generate_dispatch(
             engineer.lat, engineer.lon = stores[0].lat, stores[0].lon
     if windows == "appointments":
         book_appointments(np.random.default_rng([seed, APPOINTMENT_STREAM]), work)
-    return {
+    problem = {
         "schema": PROBLEM_SCHEMA,
         "meta": {
             "generator": "scenarios.generator.day",
@@ -175,6 +186,13 @@ def generate_dispatch(
         "objective": default_objective(),
         "options": {"time_limit_s": time_limit_s, "seed": seed},
     }
+    return add_field_rules(
+        problem,
+        np.random.default_rng([seed, RULES_STREAM]),
+        crew_share=crew_share,
+        speeds=speeds,
+        preferences=preferences,
+    )
 
 
 def write_dispatch(path: str | Path, **kwargs: Any) -> None:

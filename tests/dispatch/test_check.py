@@ -250,6 +250,11 @@ CASES: list[tuple[str, Tamper, set[V]]] = [
         {V.DEPOT_HOURS},
     ),
     (
+        "crew job served by one engineer (contract 1.2)",
+        lambda pr, pl: pr["jobs"][1].update(crew=2),
+        {V.CREW, V.FIGURE},
+    ),
+    (
         "callouts misstated",
         lambda pr, pl: _in_shifts(pr, pl, callouts=1),
         {V.FIGURE},
