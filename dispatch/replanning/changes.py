@@ -37,13 +37,16 @@ def changes_between(
     problem: Problem, before: Plan, state: DayState, after: Plan
 ) -> tuple[list[Change], int]:
     label = problem.clock.label
+    planned = {str(s.id) for r in before.routes for s in r.stops if s.type is StopType.JOB}
     old = {
-        str(s.id): (r.engineer, s.start)
-        for r in before.routes
-        for s in r.stops
-        if s.type is StopType.JOB and state.status(str(s.id)) is None
+        o.id: (o.engineer, o.start)
+        for o in before.jobs
+        if o.id in planned and state.status(o.id) is None
     }
     new = {o.id: (o.engineer, o.start) for o in after.jobs}
+    # a crew job changes hands when any member changes, not only its lead
+    crews_before = {o.id: frozenset(o.engineers) for o in before.jobs if o.engineers}
+    crews_after = {o.id: frozenset(o.engineers) for o in after.jobs if o.engineers}
     why_out = {u.id: u.detail for u in after.unassigned}
     new_ids = {str(j["id"]) for j in state.new_jobs}
     inserted_on: dict[str, list[str]] = {}
@@ -73,7 +76,7 @@ def changes_between(
         if jid not in new:
             detail = why_out.get(jid, "left out")
             changes.append(Change(jid, ChangeKind.UNASSIGNED, engineer, start, None, None, detail))
-        elif new[jid][0] != engineer:
+        elif new[jid][0] != engineer or crews_before.get(jid) != crews_after.get(jid):
             changes.append(
                 Change(
                     jid,

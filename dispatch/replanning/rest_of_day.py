@@ -154,7 +154,8 @@ def published_orders(
         for stop in route.stops:
             if stop.type is StopType.JOB and str(stop.id) in day.job_index:
                 j = day.job_index[str(stop.id)]
-                promised[j] = (v, stop.start)
+                if j not in promised or stop.lead:  # a crew's promise is its lead's
+                    promised[j] = (v, stop.start)
                 orders.setdefault(v, []).append(j)
     return orders, promised
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from dispatch.errors import ProblemError
-from dispatch.evaluate.timing import schedule
+from dispatch.evaluate.timing import schedule, schedule_all
 from dispatch.io.problem_json import problem_from_json, problem_to_json
 from dispatch.model.day_state import DEFAULT_CHANGE_PENALTY, DEFAULT_TOLERANCE_MIN, DayState
 from dispatch.model.reasons import SlaState, StopType
@@ -37,6 +37,8 @@ class Candidate:
     extra_km: float
     displaced: tuple[str, ...]  # jobs of that day given up, moved past the tolerance or made late
     depot: str | None
+    #: For a crew job: every member, the lead (``engineer``) first; empty otherwise.
+    crew: tuple[str, ...] = ()
 
     @property
     def sla_met(self) -> bool:
@@ -76,6 +78,8 @@ def who(
         builder.count_idle_routes()
     builder.follow(orders)
     j = day.job_index[jid]
+    if day.jobs[j].crew > 1:
+        return _crews(day, builder, j, top, tolerance)
     out: list[Candidate] = []
     for v in layout.allowed.get(j, []):
         host = builder.routes[v]
@@ -98,6 +102,47 @@ def who(
     return out[:top]
 
 
+def _crews(day: Problem, builder: Builder, j: int, top: int, tolerance: float) -> list[Candidate]:
+    """Crews for a crew job ("which two can go?"), cheapest first: each member's day
+    takes the job at the crew's one start, the lead carrying its parts."""
+    job = day.jobs[j]
+    out: list[Candidate] = []
+    for cost, plan in builder.crew_options(j, top):
+        befores, drafts = [], []
+        for _, host, position, depot, pickup, borrow in plan.members:
+            befores.append(schedule(day, builder.draft_of(host)))
+            order = [*host.jobs[:position], j, *host.jobs[position:]]
+            draft = builder.trial_draft(host.v, order, depot, pickup, borrow)
+            visits = tuple(
+                replace(visit, lead=host.v == plan.lead)
+                if visit.type is StopType.JOB and visit.ref == job.id
+                else visit
+                for visit in draft.visits
+            )
+            drafts.append(replace(draft, visits=visits))
+        afters = schedule_all(day, drafts)
+        members = [builder.problem.engineers[seat[1].v].id for seat in plan.members]
+        lead_at = [seat[1].v for seat in plan.members].index(plan.lead)
+        lead_seat = plan.members[lead_at]
+        one = _candidate(
+            day, j, cost, befores[lead_at], afters[lead_at], lead_seat[3], tolerance, []
+        )
+        displaced = [
+            d
+            for before, after in zip(befores, afters, strict=True)
+            for d in _displaced(day, job.id, before, after, tolerance)
+        ]
+        out.append(
+            replace(
+                one,
+                extra_km=sum(a.km - b.km for a, b in zip(afters, befores, strict=True)),
+                displaced=tuple(dict.fromkeys(displaced)),
+                crew=(members[lead_at], *(m for k, m in enumerate(members) if k != lead_at)),
+            )
+        )
+    return out
+
+
 def with_new_job(data: dict[str, Any], job: dict[str, Any]) -> Problem:
     """The problem ``data`` with one more job; its errors are named under ``job``."""
     jid = str(job.get("id", ""))
@@ -113,6 +158,23 @@ def with_new_job(data: dict[str, Any], job: dict[str, Any]) -> Problem:
         raise
 
 
+def _displaced(
+    day: Problem, job_id: str, before: Route, after: Route, tolerance: float
+) -> list[str]:
+    """Jobs of a day that taking ``job_id`` moves past the tolerance or makes late."""
+    was = {s.id: s.start for s in before.stops if s.type is StopType.JOB}
+    out = []
+    for s in after.stops:
+        if s.type is not StopType.JOB or s.id == job_id or s.id not in was:
+            continue
+        other = day.jobs[day.job_index[str(s.id)]]
+        now_late = other.sla_deadline is not None and s.start > other.sla_deadline + 1e-6
+        was_late = other.sla_deadline is not None and was[s.id] > other.sla_deadline + 1e-6
+        if s.start - was[s.id] > tolerance + 1e-6 or (now_late and not was_late):
+            out.append(str(s.id))
+    return out
+
+
 def _candidate(
     day: Problem,
     j: int,
@@ -126,16 +188,7 @@ def _candidate(
     job = day.jobs[j]
     stop = next(s for s in after.stops if s.type is StopType.JOB and s.id == job.id)
     late = 0.0 if job.sla_deadline is None else max(0.0, stop.start - job.sla_deadline)
-    was = {s.id: s.start for s in before.stops if s.type is StopType.JOB}
-    displaced = list(given_up)
-    for s in after.stops:
-        if s.type is not StopType.JOB or s.id == job.id or s.id not in was:
-            continue
-        other = day.jobs[day.job_index[str(s.id)]]
-        now_late = other.sla_deadline is not None and s.start > other.sla_deadline + 1e-6
-        was_late = other.sla_deadline is not None and was[s.id] > other.sla_deadline + 1e-6
-        if s.start - was[s.id] > tolerance + 1e-6 or (now_late and not was_late):
-            displaced.append(str(s.id))
+    displaced = [*given_up, *_displaced(day, job.id, before, after, tolerance)]
     return Candidate(
         engineer=after.engineer,
         cost=delta,

@@ -17,6 +17,7 @@ their window, exactly as :mod:`dispatch.evaluate.timing` times them.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -44,6 +45,8 @@ NEAREST_IDLE = 4
 PASSING = 8
 #: The most jobs at the end of a day an urgent job may displace (see ``insert_all``).
 DISPLACE_AT_MOST = 3
+#: Engineers beyond a crew's size among whom "which two can go?" looks for crews.
+CREW_SPARES = 2
 #: How far ahead of single jobs of its priority a crew job is placed.
 CREW_FIRST = 0.5
 #: Starts tried when seating a crew (see ``Builder._crew_times``).
@@ -372,21 +375,115 @@ class Builder:
         """Give each engineer the given jobs in the given order, as far as they fit.
 
         A job that no longer fits (a window missed, a part gone) stays out, for
-        :meth:`insert_all` to place anew.
+        :meth:`insert_all` to place anew. A crew job is seated once every member
+        has reached it in their order, at the start the last of them can make;
+        a crew whose members' orders wait on each other is left out.
         """
+        if not self.crew_jobs:
+            for v, jobs in orders.items():
+                for job in jobs:
+                    self._follow_one(v, job)
+            return
+        members: dict[int, list[int]] = {}
         for v, jobs in orders.items():
-            route = self.routes[v]
             for job in jobs:
-                if job in self.where or v not in self.allowed_sets.get(job, ()):
-                    continue
                 if job in self.crew_jobs:
-                    continue  # a crew is placed together, by insert_all
-                for depot, pickup, borrow in self._supply(route, job):
-                    timing = self.time_route(v, depot, [*route.jobs, job])
-                    if timing is None:
+                    members.setdefault(job, []).append(v)
+        at = dict.fromkeys(orders, 0)
+        skipped: set[int] = set()
+        while any(at[v] < len(jobs) for v, jobs in orders.items()):
+            moved = False
+            for v, jobs in orders.items():
+                while at[v] < len(jobs):
+                    job = jobs[at[v]]
+                    if job not in self.crew_jobs or job in skipped or job in self.where:
+                        if job not in self.crew_jobs:
+                            self._follow_one(v, job)
+                        at[v] += 1
+                        moved = True
                         continue
-                    self._place(job, route, len(route.jobs), depot, pickup, borrow, timing.cost)
+                    crew = members[job]
+                    if any(at[u] >= len(orders[u]) or orders[u][at[u]] != job for u in crew):
+                        break  # the other members are not there yet
+                    self._follow_crew(job, crew)
+                    for u in crew:
+                        at[u] += 1
+                    moved = True
+            if not moved:  # members wait on each other: the first crew blocking goes
+                blocked = next(jobs[at[v]] for v, jobs in orders.items() if at[v] < len(jobs))
+                skipped.add(blocked)
+
+    def _follow_one(self, v: int, job: int) -> None:
+        route = self.routes[v]
+        if job in self.where or v not in self.allowed_sets.get(job, ()):
+            return
+        for depot, pickup, borrow in self._supply(route, job):
+            timing = self.time_route(v, depot, [*route.jobs, job])
+            if timing is None:
+                continue
+            self._place(job, route, len(route.jobs), depot, pickup, borrow, timing.cost)
+            return
+
+    def _appended(self, v: int, job: int) -> Seat | None:
+        """The seat at the end of engineer ``v``'s day so far, if ``job`` fits there."""
+        route = self.routes[v]
+        for depot, pickup, borrow in self._supply(route, job):
+            timing = self.time_route(v, depot, [*route.jobs, job])
+            if timing is not None:
+                return (timing.cost - route.cost, route, len(route.jobs), depot, pickup, borrow)
+        return None
+
+    def _follow_crew(self, job: int, crew: list[int]) -> None:
+        """Seat ``job`` at the end of each member's day so far, if the crew still can."""
+        problem = self.problem
+        spec = problem.jobs[job]
+        crew = [v for v in crew if v in self.allowed_sets.get(job, ())]
+        if len({problem.engineers[v].id for v in crew}) != spec.crew or len(crew) != spec.crew:
+            return
+        saved = self.crew_state(job)
+        duration = problem.crew_service_min(job, crew)
+        self.fixed_duration[job] = duration
+        try:
+            starts = []
+            for v in crew:
+                route = self.routes[v]
+                timing = self.time_route(v, route.depot, [*route.jobs, job])
+                if timing is None or len(timing.ends) != len(route.jobs) + 1:
+                    return
+                starts.append(timing.ends[-1] - duration)
+            start = max(starts)
+            self.windows[job] = (Window(start, start),)
+            seats: dict[int, Seat] = {}
+            self._member_only = True  # a member beside the lead carries nothing
+            for v in crew:
+                seat = self._appended(v, job)
+                if seat is None:
+                    return
+                seats[v] = seat
+            self._member_only = False
+            lead = None
+            for v in sorted(crew, key=lambda u: u in self.unpreferred.get(job, ())):
+                seat = self._appended(v, job)
+                if seat is not None:
+                    lead, seats[v] = v, seat
                     break
+            if lead is None:
+                return
+        finally:
+            self._member_only = False
+            self._put_crew(job, saved)
+        extra = 0.0
+        if spec.sla_deadline is not None and start > spec.sla_deadline + TIME_EPS:
+            extra += (start - spec.sla_deadline) * self.late[job]
+        promise = self.promised.get(job)
+        if promise is not None and (
+            promise[0] != lead or abs(start - promise[1]) > self.tolerance_min + TIME_EPS
+        ):
+            extra += self.change_penalty
+        if lead in self.unpreferred.get(job, ()):
+            extra += self.per_unpreferred
+        plan = CrewPlan(start, duration, tuple(seats[v] for v in crew), lead, extra)
+        self._place_crew(job, plan)
 
     # ------------------------------------------------------------- timing --
     def time_route(self, v: int, depot: int | None, jobs: list[int]) -> _Timing | None:
@@ -938,11 +1035,26 @@ class Builder:
         self, job: int, candidates: list[int], start: float, duration: float
     ) -> tuple[float, CrewPlan] | None:
         """The cheapest crew at ``start`` among candidates fast enough for ``duration``."""
+        spec = self.problem.jobs[job]
+        seats = self._crew_seats(job, candidates, duration)
+        if len(seats) < spec.crew:
+            return None
+        order = sorted(seats, key=lambda e: (seats[e][0], seats[e][1]))
+        pinned = spec.pinned_engineer
+        if pinned is not None:
+            if pinned not in seats:
+                return None
+            order.remove(pinned)
+            order.insert(0, pinned)
+        return self._crew_plan(job, seats, order[: spec.crew], start, duration)
+
+    def _crew_seats(
+        self, job: int, candidates: list[int], duration: float
+    ) -> dict[str, tuple[float, int, Seat]]:
+        """Engineer id -> (cost, shift, seat) of the cheapest seat each candidate fast
+        enough for ``duration`` has in the job as its window now stands (carrying nothing)."""
         problem = self.problem
-        spec = problem.jobs[job]
-        seats: dict[
-            str, tuple[float, int, tuple[float, _Route, int, int | None, dict[str, int], set[str]]]
-        ] = {}
+        seats: dict[str, tuple[float, int, Seat]] = {}
         self._member_only = True
         for v in candidates:
             if self._service_alone(v, job) > duration + TIME_EPS:
@@ -953,29 +1065,31 @@ class Builder:
             eid = problem.engineers[v].id
             if eid not in seats or found[0] < seats[eid][0] - 1e-9:
                 seats[eid] = (found[0], v, found)
-        if len(seats) < spec.crew:
-            return None
-        order = sorted(seats, key=lambda e: (seats[e][0], seats[e][1]))
-        pinned = spec.pinned_engineer
-        if pinned is not None:
-            if pinned not in seats:
-                return None
-            order.remove(pinned)
-            order.insert(0, pinned)
-        chosen = order[: spec.crew]
+        return seats
+
+    def _crew_plan(
+        self,
+        job: int,
+        seats: dict[str, tuple[float, int, Seat]],
+        chosen: list[str],
+        start: float,
+        duration: float,
+    ) -> tuple[float, CrewPlan] | None:
+        """What seating ``chosen`` at ``start`` costs, the member who adds least with
+        the parts and tools leading; None if none of them can lead or a faster
+        level seats the same crew."""
+        spec = self.problem.jobs[job]
         if max(self._service_alone(seats[e][1], job) for e in chosen) < duration - TIME_EPS:
             return None  # a faster level seats this crew: tried there
-        # the lead carries the parts and tools: the member who adds least as lead
         self._member_only = False
         lead_options = []
         for eid in chosen:
             as_member, v, _ = seats[eid]
+            as_lead: Seat | None = seats[eid][2]
             if spec.parts or spec.tools or spec.demand:
                 as_lead = self.insertion_into(v, job)
-                if as_lead is None:
-                    continue
-            else:
-                as_lead = seats[eid][2]
+            if as_lead is None:
+                continue
             unpreferred = self.per_unpreferred if v in self.unpreferred.get(job, ()) else 0.0
             lead_options.append((as_lead[0] - as_member + unpreferred, v, as_lead))
         self._member_only = True
@@ -991,12 +1105,48 @@ class Builder:
         ):
             late += self.change_penalty
         unpreferred = self.per_unpreferred if lead in self.unpreferred.get(job, ()) else 0.0
-        members = []
-        for eid in chosen:
-            v = seats[eid][1]
-            members.append(lead_found if v == lead else seats[eid][2])
+        members = [lead_found if seats[e][1] == lead else seats[e][2] for e in chosen]
         total = sum(f[0] for f in members) + late + unpreferred
         return total, CrewPlan(start, duration, tuple(members), lead, late + unpreferred)
+
+    def crew_options(self, job: int, most: int) -> list[tuple[float, CrewPlan]]:
+        """Up to ``most`` different crews for ``job``, cheapest first: at each start
+        worth trying, every crew from the few engineers who add least there
+        ("which two can go?")."""
+        problem = self.problem
+        spec = problem.jobs[job]
+        candidates = self._crew_candidates(job)
+        if len({problem.engineers[v].id for v in candidates}) < spec.crew:
+            return []
+        saved = self.crew_state(job)
+        found: dict[frozenset[int], tuple[float, CrewPlan]] = {}
+        try:
+            self._member_only = True
+            levels = sorted({self._service_alone(v, job) for v in candidates})
+            for start in self._crew_times(job, candidates, levels[-1]):
+                self.windows[job] = (Window(start, start),)
+                for duration in levels:
+                    self.fixed_duration[job] = duration
+                    seats = self._crew_seats(job, candidates, duration)
+                    order = sorted(seats, key=lambda e: (seats[e][0], seats[e][1]))
+                    pinned = spec.pinned_engineer
+                    if pinned is not None and pinned not in seats:
+                        continue
+                    for chosen in itertools.combinations(
+                        order[: spec.crew + CREW_SPARES], spec.crew
+                    ):
+                        if pinned is not None and pinned not in chosen:
+                            continue
+                        option = self._crew_plan(job, seats, list(chosen), start, duration)
+                        if option is None:
+                            continue
+                        key = frozenset(f[1].v for f in option[1].members)
+                        if key not in found or option[0] < found[key][0] - 1e-9:
+                            found[key] = option
+        finally:
+            self._member_only = False
+            self._put_crew(job, saved)
+        return sorted(found.values(), key=lambda o: (o[0], o[1].start, o[1].lead))[:most]
 
     def _place_crew(self, job: int, plan: CrewPlan) -> None:
         """Seat a crew as ``plan`` says: the job at one start on every member's route."""

@@ -55,9 +55,13 @@ def layout_around(problem: Problem, orders: dict[int, list[int]], new_jobs: list
     fresh = set(new_jobs)
     for v, jobs in orders.items():
         for j in jobs:
-            if j not in fresh and j not in layout.allowed:
+            if j in fresh:
+                continue
+            if j not in layout.allowed:
                 layout.allowed[j] = [v]
                 layout.jobs.append(j)
+            elif v not in layout.allowed[j]:  # a crew job: each member of its crew
+                layout.allowed[j].append(v)
     for j in new_jobs:
         who = candidates(problem, j)
         if who:

@@ -14,10 +14,16 @@ import pytest
 
 from dispatch.errors import ProblemError
 from dispatch.evaluate.check import check
+from dispatch.evaluate.timing import evaluate
 from dispatch.io.plan_json import plan_from_json, plan_to_json
 from dispatch.io.problem_json import problem_from_json, problem_to_json
+from dispatch.io.state_json import STATE_SCHEMA, state_from_json
+from dispatch.model.draft import RouteDraft, Visit
+from dispatch.model.entities import SolveOptions
 from dispatch.model.reasons import StopType, UnassignedReason
 from dispatch.model.reasons import ViolationCause as V
+from dispatch.replanning.rest_of_day import replan
+from dispatch.replanning.who import who
 from tests.dispatch.builders import at, build, engineer, job, minutes, problem_dict, solve_checked
 
 
@@ -388,3 +394,58 @@ def test_bad_values_name_their_field(where: str, value: dict[str, Any], path: st
     with pytest.raises(ProblemError) as caught:
         problem_from_json(data)
     assert caught.value.path == path
+
+
+# ------------------------------------------------------------ re-planning --
+def _crew_published():
+    """E2 (at 100) leads crew job K (x=60) with E3 (at 50), then C; E3 then D and A; E1 idle."""
+    data = problem_dict(
+        [engineer("E1", 0), engineer("E2", 100), engineer("E3", 50)],
+        [job("A", 30), job("K", 60, crew=2, duration_min=90), job("C", 90), job("D", 40)],
+    )
+    problem = problem_from_json(data)
+    drafts = [
+        RouteDraft("E2", (Visit(StopType.JOB, "K", lead=True), Visit(StopType.JOB, "C"))),
+        RouteDraft(
+            "E3", (Visit(StopType.JOB, "K"), Visit(StopType.JOB, "D"), Visit(StopType.JOB, "A"))
+        ),
+    ]
+    plan = evaluate(problem, drafts, [])
+    assert check(problem, plan) == []
+    return problem, plan
+
+
+def _state(problem, **fields: Any):
+    return state_from_json({"schema": STATE_SCHEMA, **fields}, problem)
+
+
+def test_a_replan_with_nothing_new_keeps_the_crew_as_published() -> None:
+    problem, plan = _crew_published()
+    result = replan(problem, plan, _state(problem, now=at("08:00")), SolveOptions(time_limit_s=1))
+    assert result.changes == ()
+    (k,) = [o for o in result.plan.jobs if o.id == "K"]
+    assert k.engineers == ("E2", "E3") and k.start == minutes("08:40")
+
+
+def test_an_emergency_replan_keeps_every_crew_together() -> None:
+    problem, plan = _crew_published()
+    new = job("X", 95, kind="emergency", priority=1, sla_deadline=at("10:00"))
+    state = _state(problem, now=at("08:30"), new_jobs=[new])
+    result = replan(problem, plan, state, SolveOptions(time_limit_s=1))
+    assert check(result.problem, result.plan) == []
+    served = {o.id: o for o in result.plan.jobs}
+    assert "X" in served and served["X"].sla_met
+    assert len(set(served["K"].engineers)) == 2
+
+
+def test_who_for_a_crew_job_answers_which_two_can_go() -> None:
+    problem, plan = _crew_published()
+    ranking = who(problem, plan, job("Y", 95, crew=2, priority=1), top=3)
+    assert [c.crew for c in ranking] == [("E2", "E3"), ("E1", "E2"), ("E1", "E3")]
+    first = ranking[0]
+    # E2 passes Y on the way home (90 -> 95 -> 100): 0 km more; E3 goes from A (30)
+    # to Y and home (65 + 45 instead of 20): 90 km more.
+    assert first.extra_km == pytest.approx(90.0) and first.cost == pytest.approx(90.0)
+    # E1 drives 0 -> 95 -> 0 (190 km) and E2 nothing more
+    assert ranking[1].extra_km == pytest.approx(190.0)
+    assert all(c.sla_met for c in ranking)
