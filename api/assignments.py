@@ -27,6 +27,7 @@ _STOP = (
     Assignment.start,
     Assignment.end,
     Assignment.pickup,
+    Assignment.lead,
 )
 _JOB = (
     Job.id,
@@ -40,6 +41,7 @@ _JOB = (
     Job.parts,
     Job.tools,
     Job.skills,
+    Job.crew,
 )
 _SITE = (Site.id, Site.name, Site.address, Site.lat, Site.lon)
 _DEPOT = (Depot.id, Depot.name, Depot.address, Depot.lat, Depot.lon)
@@ -71,8 +73,11 @@ def engineer_day(s: Session, engineer_id: str, day: date) -> dict[str, Any]:
     stops: list[dict[str, Any]] = []
     pickups: list[dict[str, Any]] = []
     n_stop, n_job, n_site = len(_STOP), len(_JOB), len(_SITE)
+    crews = _crews(
+        s, day, [r[n_stop] for r in rows if r[n_stop] is not None and r[n_stop + 11] > 1]
+    )
     for row in rows:
-        _run, kind, arrival, start, end, pickup = row[:n_stop]
+        _run, kind, arrival, start, end, pickup, lead = row[:n_stop]
         job = row[n_stop : n_stop + n_job]
         site = row[n_stop + n_job : n_stop + n_job + n_site]
         depot = row[n_stop + n_job + n_site :]
@@ -98,6 +103,8 @@ def engineer_day(s: Session, engineer_id: str, day: date) -> dict[str, Any]:
                 "skills": dict(job[10]),
                 "site": dict(zip(("id", "name", "address", "lat", "lon"), site, strict=True)),
             }
+            if job[11] > 1:
+                stop["job"]["crew"] = {"lead": lead, "engineers": crews.get(job[0], [])}
         if depot[0] is not None:
             stop["depot"] = dict(zip(("id", "name", "address", "lat", "lon"), depot, strict=True))
             stop["pickup"] = dict(pickup)
@@ -113,3 +120,19 @@ def engineer_day(s: Session, engineer_id: str, day: date) -> dict[str, Any]:
         "stops": stops,
         "pickups": pickups,
     }
+
+
+def _crews(s: Session, day: date, job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Crew job id -> its members that day (lead first): who else an engineer meets there."""
+    if not job_ids:
+        return {}
+    rows = s.execute(
+        select(Assignment.job_id, Assignment.engineer_id, Engineer.name, Assignment.lead)
+        .join(Engineer, Engineer.id == Assignment.engineer_id)
+        .where(Assignment.day == day, Assignment.job_id.in_(job_ids))
+        .order_by(Assignment.job_id, Assignment.lead.desc(), Assignment.engineer_id)
+    ).all()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for job_id, engineer_id, name, lead in rows:
+        out.setdefault(str(job_id), []).append({"id": engineer_id, "name": name, "lead": lead})
+    return out

@@ -223,7 +223,7 @@ def _published(
         visits = routes.setdefault(key, [])
         if row.type == StopType.JOB.value and row.job_id in problem.job_index:
             if row.job_id != leave_out:
-                visits.append(Visit(StopType.JOB, str(row.job_id)))
+                visits.append(Visit(StopType.JOB, str(row.job_id), lead=row.lead))
         elif row.type == StopType.DEPOT.value and row.depot_id in problem.depot_index:
             visits.append(Visit(StopType.DEPOT, str(row.depot_id), dict(row.pickup)))
         elif row.type == StopType.BREAK.value:

@@ -80,7 +80,9 @@ def rank(s: Session, run: Run, request: Mapping[str, Any]) -> list[dict[str, Any
     zone = ZoneInfo(region.timezone)
     names = dict(
         s.execute(
-            select(Engineer.id, Engineer.name).where(Engineer.id.in_([c.engineer for c in ranking]))
+            select(Engineer.id, Engineer.name).where(
+                Engineer.id.in_([e for c in ranking for e in (c.engineer, *c.crew)])
+            )
         ).all()
     )
 
@@ -99,6 +101,7 @@ def rank(s: Session, run: Run, request: Mapping[str, Any]) -> list[dict[str, Any
             "displaced": list(c.displaced),
             "depot": c.depot,
             "cost": round(c.cost, 2),
+            "crew": [{"id": e, "name": names.get(e, e)} for e in c.crew],
         }
         for c in ranking
     ]

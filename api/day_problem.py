@@ -102,6 +102,11 @@ def day_problem(
     open_days = [d for d in dates if d.weekday() in region.weekdays and d not in holidays]
     depot_days = dates if days == 1 or not open_days else open_days
     jobs = [job_json(region, dates, j) for j in _open_jobs(s, region_id, dates, end)]
+    on_shift = {e["id"] for e in engineers}
+    for job in jobs:
+        if job is not None and "preferred_engineers" in job:
+            # a preferred engineer away (or of another region) is simply not there to go
+            job["preferred_engineers"] = [e for e in job["preferred_engineers"] if e in on_shift]
     iso = datetime.isoformat
     meta: dict[str, Any] = {"source": "fieldplan service", "region": region_id}
     meta["date"] = day.isoformat()
@@ -125,9 +130,15 @@ def day_problem(
             )
             for d in depots
         ],
-        "objective": region.objective or default_objective(),
+        "objective": region.objective or service_objective(),
         "options": {"time_limit_s": time_limit_s, "seed": seed},
     }
+
+
+def service_objective() -> dict[str, Any]:
+    """The objective of a region that sets none: the contract's default, with the
+    customers' preferred engineers worth a detour."""
+    return {**default_objective(), "unpreferred_cost": DEFAULT_UNPREFERRED_COST}
 
 
 def _hours(region: Region, depot: Depot, days: list[date]) -> Any:
@@ -236,6 +247,7 @@ def _engineer_in_shifts(
         skills=e.skills,
         van_stock=van,
         tools=e.tools,
+        duration_factor=e.duration_factor if e.duration_factor != 1.0 else None,
     )
     del out["shift"]
     out["shifts"] = [shift for _, shift in sorted(shifts, key=lambda item: item[0])]
@@ -324,7 +336,12 @@ def _engineer(region: Region, day: date, e: Engineer, van: dict[str, int]) -> di
         skills=e.skills,
         van_stock=van,
         tools=e.tools,
+        duration_factor=e.duration_factor if e.duration_factor != 1.0 else None,
     )
+
+
+#: What serving a job with none of its preferred engineers costs, unless the region says.
+DEFAULT_UNPREFERRED_COST = 150.0
 
 
 def job_json(
@@ -360,4 +377,6 @@ def job_json(
         skills=j.skills,
         parts=j.parts,
         tools=j.tools,
+        preferred_engineers=list(j.preferred_engineers) or None,
+        crew=j.crew if j.crew > 1 else None,
     )

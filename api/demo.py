@@ -181,6 +181,7 @@ def seed(s: Session, data: dict[str, Any], region_id: str, day: date) -> dict[st
                 break_min=int(brk["duration_min"]) if brk else 0,
                 skills=dict(e["skills"]),
                 tools=list(e.get("tools", [])),
+                duration_factor=float(e.get("duration_factor", 1.0)),
             )
         )
     for d in data["depots"]:
@@ -251,6 +252,8 @@ def seed(s: Session, data: dict[str, Any], region_id: str, day: date) -> dict[st
                 "parts": dict(j["parts"]),
                 "tools": list(j.get("tools", [])),
                 "follow_up_of": None,
+                "crew": int(j.get("crew", 1)),
+                "preferred_engineers": list(j.get("preferred_engineers", [])),
             },
         )
         if opens and closes and closes > opens and (opens, closes) != ("00:00", "00:00"):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from api.errors import ApiError, forbidden, not_found
-from api.job_tickets import assigned_engineer
+from api.job_tickets import assigned_engineers
 from api.maintenance_visits import visit_done
 from api.models import Depot, Job, JobEvent, Role, TicketStatus, User, utcnow
 from api.stock_ledger import consume
@@ -49,7 +49,7 @@ ENGINEER_RESTARTS = frozenset({S.EN_ROUTE, S.ON_SITE})
 
 def job_for(s: Session, user: User, job_id: str) -> Job:
     """The job, or 404; an engineer gets 403 for any job not theirs, known or not."""
-    if user.role == Role.ENGINEER.value and assigned_engineer(s, job_id) != user.engineer_id:
+    if user.role == Role.ENGINEER.value and user.engineer_id not in assigned_engineers(s, job_id):
         raise forbidden()
     job = s.get(Job, job_id)
     if job is None:
@@ -86,13 +86,16 @@ def record_event(s: Session, job: Job, user: User, data: dict[str, Any]) -> JobE
         part used is not on hand where it is said to come from.
     """
     target = TicketStatus(data["status"])
-    engineer = assigned_engineer(s, job.id)
+    crew = assigned_engineers(s, job.id)
+    engineer = crew[0] if crew else None
     if user.role == Role.ENGINEER.value:
-        if engineer is None or engineer != user.engineer_id or target not in ENGINEER_REPORTS:
+        if user.engineer_id not in crew or target not in ENGINEER_REPORTS:
             raise forbidden()
         engineer = user.engineer_id
     current = TicketStatus(job.status)
-    if target not in TRANSITIONS[current]:
+    # a crew's second member on the way or on site says so too: the job stays as it is
+    joins_crew = job.crew > 1 and target is current and target in (S.EN_ROUTE, S.ON_SITE)
+    if target not in TRANSITIONS[current] and not joins_crew:
         raise ApiError(409, f"a job that is {current.value} cannot become {target.value}", "status")
     if (
         user.role == Role.ENGINEER.value

@@ -11,14 +11,23 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from api.errors import ApiError, not_found
-from api.models import Assignment, Contract, Job, JobEvent, Region, Site, TicketStatus
+from api.models import (
+    Assignment,
+    Contract,
+    Engineer,
+    Job,
+    JobEvent,
+    Region,
+    Site,
+    TicketStatus,
+)
 from api.paging import filtered, page
 from api.region_clock import working_calendar
 from dispatch.model.entities import JobKind
 from dispatch.model.sla import Commitment, Coverage, deadlines
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -61,6 +70,7 @@ def create_job(s: Session, data: dict[str, Any]) -> Job:
             )
     if s.get(Job, data["id"]) is not None:
         raise ApiError(409, f"job '{data['id']}' already exists", "id")
+    _check_preferred(s, data.get("preferred_engineers", ()))
     kind = data["kind"]
     response, repair = sla_deadlines(s, site, contract, kind, data["reported_at"])
     job = Job(
@@ -83,14 +93,35 @@ def report_job(s: Session, data: dict[str, Any]) -> Job:
     return create_job(s, data)
 
 
-def assigned_engineer(s: Session, job_id: str) -> str | None:
-    """The engineer of the job's latest published assignment, if any."""
-    return s.scalar(
-        select(Assignment.engineer_id)
+def _check_preferred(s: Session, names: Iterable[str]) -> None:
+    """Preferred engineers must exist (422 naming the field)."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return
+    known = set(s.scalars(select(Engineer.id).where(Engineer.id.in_(wanted))))
+    unknown = [e for e in wanted if e not in known]
+    if unknown:
+        raise ApiError(422, f"unknown engineer(s): {', '.join(unknown)}", "preferred_engineers")
+
+
+def assigned_engineers(s: Session, job_id: str) -> list[str]:
+    """The engineers of the job's latest published day, its lead first (one but for
+    a crew job)."""
+    rows = s.execute(
+        select(Assignment.engineer_id, Assignment.day, Assignment.lead)
         .where(Assignment.job_id == job_id)
-        .order_by(Assignment.day.desc(), Assignment.id.desc())
-        .limit(1)
-    )
+        .order_by(Assignment.day.desc(), Assignment.lead.desc(), Assignment.id.desc())
+    ).all()
+    if not rows:
+        return []
+    latest = rows[0][1]
+    return [engineer for engineer, day, _ in rows if day == latest]
+
+
+def assigned_engineer(s: Session, job_id: str) -> str | None:
+    """The engineer of the job's latest published assignment (a crew's lead), if any."""
+    found = assigned_engineers(s, job_id)
+    return found[0] if found else None
 
 
 def job_page(s: Session, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -124,6 +155,7 @@ def change_job(s: Session, job_id: str, data: Mapping[str, Any]) -> Job:
         raise not_found("job", job_id, "job_id")
     if TicketStatus(job.status) in CLOSED:
         raise ApiError(409, f"job {job_id} is {job.status} and can no longer change")
+    _check_preferred(s, data.get("preferred_engineers", ()))
     for key, value in data.items():
         setattr(job, key, value)
     s.flush()
@@ -132,5 +164,7 @@ def change_job(s: Session, job_id: str, data: Mapping[str, Any]) -> Job:
 
 def _with_engineer(s: Session, job: Job) -> Job:
     """The job carrying ``engineer_id`` for the answer (not a column: it comes from the assignments)."""
-    job.engineer_id = assigned_engineer(s, job.id)  # type: ignore[attr-defined]
+    crew = assigned_engineers(s, job.id)
+    job.engineer_id = crew[0] if crew else None  # type: ignore[attr-defined]
+    job.crew_engineers = crew if job.crew > 1 else []  # type: ignore[attr-defined]
     return job

@@ -157,6 +157,8 @@ class Engineer(Base):
     skills: Mapped[dict[str, Any]] = mapped_column(default=dict)
     tools: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    #: Their time on a job is its duration times this (a trainee over 1, an expert under).
+    duration_factor: Mapped[float] = mapped_column(default=1.0)
 
 
 class AbsenceKind(StrEnum):
@@ -288,6 +290,9 @@ class Job(Base):
     asset_id: Mapped[str | None] = mapped_column(ForeignKey("assets.id"), index=True)
     appointment_start: Mapped[datetime | None]
     appointment_end: Mapped[datetime | None]
+    #: How many engineers do the job together, and the engineers the customer asks for.
+    crew: Mapped[int] = mapped_column(default=1)
+    preferred_engineers: Mapped[list[Any]] = mapped_column(default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")
@@ -399,7 +404,7 @@ class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (
         UniqueConstraint("run_id", "engineer_id", "sequence", name="uq_assignment_stop"),
-        UniqueConstraint("day", "job_id", name="uq_assignment_job_day"),
+        UniqueConstraint("day", "job_id", "engineer_id", name="uq_assignment_job_day"),
         Index("ix_assignment_engineer_day", "engineer_id", "day"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -415,6 +420,8 @@ class Assignment(Base):
     start: Mapped[datetime]
     end: Mapped[datetime]
     pickup: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: A crew job's stop on its lead's day: the lead carries its parts and tools.
+    lead: Mapped[bool] = mapped_column(default=False)
 
     job: Mapped[Job | None] = relationship()
     depot: Mapped[Depot | None] = relationship()

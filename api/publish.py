@@ -130,7 +130,7 @@ def publish(s: Session, run: Run) -> int:
             sequence[route["engineer"]] = at + 1
             s.add(_assignment(run, route["engineer"], at, stop, zone))
             written += 1
-            if stop["type"] == "job":
+            if stop["type"] == "job" and (stop.get("lead") or jobs[stop["id"]].crew == 1):
                 _move(
                     s,
                     jobs[stop["id"]],
@@ -186,4 +186,5 @@ def _assignment(
         start=start,
         end=datetime.fromisoformat(stop["end"]),
         pickup=dict(stop.get("pickup") or {}),
+        lead=bool(stop.get("lead", False)),
     )

@@ -83,6 +83,23 @@ def _parser() -> argparse.ArgumentParser:
         "but an emergency",
     )
     gen.add_argument(
+        "--crews",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="share of the jobs that need a crew of two (now and then three), e.g. 0.05",
+    )
+    gen.add_argument(
+        "--speeds",
+        action="store_true",
+        help="trainees take 1.3 times a job's duration, level-3 experts 0.85 times",
+    )
+    gen.add_argument(
+        "--preferences",
+        action="store_true",
+        help="cost a job served by none of its preferred engineers",
+    )
+    gen.add_argument(
         "--days",
         type=int,
         default=None,
@@ -210,7 +227,10 @@ def _check(problem_path: Path, plan_path: Path) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from scenarios.generator.day import generate_dispatch
+    import numpy as np
+
+    from scenarios.generator.day import RULES_STREAM, generate_dispatch
+    from scenarios.generator.field_rules import add_field_rules
     from scenarios.generator.week import generate_week
 
     sizes = (args.engineers, args.jobs, args.seed)
@@ -224,10 +244,24 @@ def _generate(args: argparse.Namespace) -> int:
             data = generate_week(
                 *sizes, region=args.region, start=args.start, working_days=args.days, **when
             )
+            data = add_field_rules(
+                data,
+                np.random.default_rng([args.seed, RULES_STREAM]),
+                crew_share=args.crews,
+                speeds=args.speeds,
+                preferences=args.preferences,
+            )
         else:
             when = {"date": args.date} if args.date else {}
             data = generate_dispatch(
-                *sizes, region=args.region, start=args.start, windows=args.windows, **when
+                *sizes,
+                region=args.region,
+                start=args.start,
+                windows=args.windows,
+                crew_share=args.crews,
+                speeds=args.speeds,
+                preferences=args.preferences,
+                **when,
             )
     except ValueError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)

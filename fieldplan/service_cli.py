@@ -209,6 +209,10 @@ def _freeze_imports(_worker: Any) -> None:
     gc.freeze()
 
 
+#: The demo's share of jobs two engineers do together, as in a real service business.
+DEMO_CREW_SHARE = 0.05
+
+
 def _safe(url: str) -> str:
     """The URL without its password, for printing."""
     from sqlalchemy.engine import make_url
@@ -270,7 +274,14 @@ def service_demo(args: argparse.Namespace) -> int:
     region = args.region or "shanghai"
     day = first_working_day(datetime.now(ZoneInfo(TIME_ZONES[region])).date(), [0, 1, 2, 3, 4])
     data = generate_dispatch(
-        args.engineers, args.jobs, args.seed, region=region, date=day.isoformat()
+        args.engineers,
+        args.jobs,
+        args.seed,
+        region=region,
+        date=day.isoformat(),
+        crew_share=DEMO_CREW_SHARE,
+        speeds=True,
+        preferences=True,
     )
     engine = make_engine(url)
     with session_factory(engine)() as s, s.begin():

@@ -15,6 +15,9 @@ from api.schemas.common import (
     PageArgs,
 )
 
+#: The most engineers one job may need together.
+MAX_CREW = 6
+
 
 class JobSchema(Ordered):
     id = fields.String(required=True, validate=ID)
@@ -30,6 +33,16 @@ class JobSchema(Ordered):
     parts = Counts(load_default=dict)
     tools = Names(load_default=list)
     follow_up_of = fields.String(load_default=None, allow_none=True)
+    crew = fields.Integer(
+        load_default=1,
+        strict=True,
+        validate=validate.Range(1, MAX_CREW),
+        metadata={"description": "engineers who do the job together (a lift, a heavy unit)"},
+    )
+    preferred_engineers = Names(
+        load_default=list,
+        metadata={"description": "engineers the customer asks for; another one costs"},
+    )
     asset_id = fields.String(
         dump_only=True,
         allow_none=True,
@@ -51,7 +64,12 @@ class JobOutSchema(JobSchema):
     engineer_id = fields.String(
         allow_none=True,
         dump_only=True,
-        metadata={"description": "engineer of the latest published assignment"},
+        metadata={"description": "engineer of the latest published assignment (a crew's lead)"},
+    )
+    crew_engineers = fields.List(
+        fields.String(),
+        dump_only=True,
+        metadata={"description": "a crew job's engineers on its latest published day, lead first"},
     )
 
 
@@ -63,6 +81,8 @@ class JobUpdateSchema(Schema):
     skills = Counts()
     parts = Counts()
     tools = Names()
+    crew = fields.Integer(strict=True, validate=validate.Range(1, MAX_CREW))
+    preferred_engineers = Names()
 
 
 JobListArgs = Schema.from_dict(

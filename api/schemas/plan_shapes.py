@@ -66,6 +66,13 @@ class CandidateSchema(Schema):
         allow_none=True, metadata={"description": "the depot visited on the way for a part or tool"}
     )
     cost = fields.Float(metadata={"description": "what the insertion adds to the plan's objective"})
+    crew = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "for a crew job, the engineers who would go together, the lead "
+            "(engineer) first: {id, name}; empty otherwise"
+        },
+    )
 
 
 class WhoSchema(Schema):

@@ -101,6 +101,11 @@ class EngineerSchema(Ordered):
     )
     tools = Names(load_default=list)
     active = fields.Boolean(load_default=True)
+    duration_factor = fields.Float(
+        load_default=1.0,
+        validate=validate.Range(0.25, 4.0),
+        metadata={"description": "their time on a job is its duration times this (trainee 1.3)"},
+    )
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_: Any) -> None:

@@ -71,9 +71,30 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def service(tmp_path: Any) -> Iterator[Service]:
+    yield from _serve(
+        tmp_path, generate_dispatch(6, 24, 3, region="shanghai", date=DAY.isoformat())
+    )
+
+
+@pytest.fixture
+def crew_service(tmp_path: Any) -> Iterator[Service]:
+    """The same kind of day with crew jobs, trainees and preferred engineers."""
+    data = generate_dispatch(
+        6,
+        24,
+        3,
+        region="shanghai",
+        date=DAY.isoformat(),
+        crew_share=0.15,
+        speeds=True,
+        preferences=True,
+    )
+    yield from _serve(tmp_path, data)
+
+
+def _serve(tmp_path: Any, data: dict[str, Any]) -> Iterator[Service]:
     url = f"sqlite:///{tmp_path / 'web.db'}"
     app = create_app({"DATABASE_URL": url, "RUN_EXECUTOR": "thread"})
-    data = generate_dispatch(6, 24, 3, region="shanghai", date=DAY.isoformat())
     with app.extensions["fieldplan.db"].sessions() as s, s.begin():
         tokens = seed(s, data, "shanghai", DAY)
     server = make_server("127.0.0.1", 0, app, threaded=True)

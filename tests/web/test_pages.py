@@ -346,3 +346,51 @@ def test_the_hotline_offers_slots_while_the_customer_waits_and_books_one(
     _shot(page, "hotline-phone", tmp_path)
     assert all(url.startswith(service.base + "/") for url in requested)
     page.close()
+
+
+def test_a_crew_job_is_drawn_on_each_members_row_and_named_on_their_days(
+    browser: Any, crew_service: Service, tmp_path: Path
+) -> None:
+    service = crew_service
+    page, requested = _page(browser, service, DESKTOP)
+    _sign_in(page, service, "dispatcher", "/board")
+    page.goto(f"{service.base}/board?region=shanghai&date={service.day}")
+    page.fill("#time-limit", "2")
+    page.click("#request-plan")
+    expect(page.locator("#run-status")).to_contain_text("done, not published")
+    runs = _api(service, "dispatcher", f"/plans?region=shanghai&date={service.day}")["items"]
+    plan = _api(service, "dispatcher", f"/plans/{runs[0]['id']}")["result"]["plan"]
+    crews = [o for o in plan["jobs"] if len(o.get("engineers", [])) > 1]
+    assert crews, "the day's crew jobs are served"
+    for o in crews:
+        for member in o["engineers"]:
+            bar = page.locator(
+                f"svg.gantt g.row[data-engineer='{member}'] rect.job.crew[data-job='{o['id']}']"
+            )
+            expect(bar).to_have_count(1)
+        expect(page.locator(f"svg.gantt line.crew-link[data-job='{o['id']}']")).to_have_count(1)
+    first = crews[0]
+    page.locator(
+        f"svg.gantt g.row[data-engineer='{first['engineers'][1]}'] rect[data-job='{first['id']}']"
+    ).hover()
+    linked = page.locator(f"svg.gantt rect.job.linked[data-job='{first['id']}']")
+    expect(linked).to_have_count(len(first["engineers"]))
+    assert _layout(page, BOARD_BLOCKS) == []
+    _shot(page, "board-crew", tmp_path)
+    page.click("#publish")
+    expect(page.locator("#run-status")).to_contain_text("published")
+    # the lead's day says they lead and names the others
+    lead, other = first["engineers"][0], first["engineers"][1]
+    with service.app.extensions["fieldplan.db"].sessions() as s, s.begin():
+        service.tokens["lead"] = create_user(s, "lead", "engineer", lead)[1]
+    _sign_in(page, service, "lead", "/day")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{service.base}/day?date={service.day}")
+    card = page.locator(f".stop[data-job='{first['id']}']")
+    expect(card.locator(".crew-line")).to_contain_text("You lead")
+    names = _api(service, "dispatcher", f"/engineers/{other}")["name"]
+    expect(card.locator(".crew-line")).to_contain_text(names)
+    assert _layout(page, DAY_BLOCKS) == []
+    _shot(page, "day-crew", tmp_path)
+    assert all(url.startswith(service.base + "/") for url in requested)
+    page.close()

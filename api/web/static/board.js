@@ -155,8 +155,10 @@ function drawTimeline(problem, plan) {
           const job = jobs[stop.id] || {};
           const o = outcome[stop.id] || {};
           const late = o.sla_met === false;
-          const cls = `job p${Math.min(job.priority || 3, 3)}${late ? " late" : ""}`;
-          const text = `${stop.id} ${job.kind || ""} P${job.priority || "?"} ${hhmm(stop.start)}–${hhmm(stop.end)}${late ? `, ${Math.round(o.late_min)} min past SLA` : ", SLA met"}`;
+          const crew = (o.engineers || []).length > 1;
+          const cls = `job p${Math.min(job.priority || 3, 3)}${late ? " late" : ""}${crew ? " crew" : ""}`;
+          const together = crew ? `, crew: ${o.engineers.map((e, k) => (k === 0 ? `${e} (lead)` : e)).join(", ")}` : "";
+          const text = `${stop.id} ${job.kind || ""} P${job.priority || "?"} ${hhmm(stop.start)}–${hhmm(stop.end)}${late ? `, ${Math.round(o.late_min)} min past SLA` : ", SLA met"}${together}`;
           group.append(svg("rect", { x: x(stop.start), y: y + 3, width: w, height: rowH - 6, rx: 2, class: cls, "data-job": stop.id }, svg("title", {}, text)));
           if (w > 34) group.append(svg("text", { x: x(stop.start) + 3, y: y + 17, class: "bar-label" }, stop.id));
         } else if (stop.type === "depot") {
@@ -173,7 +175,27 @@ function drawTimeline(problem, plan) {
     }
     chart.append(group);
   });
+  drawCrewLinks(chart, plan, rows, x, top, rowH);
   document.getElementById("timeline").replaceChildren(chart);
+}
+
+// A crew job is drawn on each member's row; a line joins its bars, and pointing at
+// one bar outlines them all.
+function drawCrewLinks(chart, plan, rows, x, top, rowH) {
+  for (const o of plan.jobs) {
+    if (!o.engineers || o.engineers.length < 2) continue;
+    const at = o.engineers.map((e) => rows.indexOf(e)).filter((i) => i >= 0).sort((a, b) => a - b);
+    if (at.length < 2) continue;
+    const px = x(o.start) + 1;
+    chart.append(svg("line", { x1: px, x2: px, y1: top + at[0] * rowH + rowH / 2, y2: top + at[at.length - 1] * rowH + rowH / 2, class: "crew-link", "data-job": o.id }));
+  }
+  chart.addEventListener("mouseover", (event) => linkCrew(chart, event.target.getAttribute?.("data-job"), true));
+  chart.addEventListener("mouseout", (event) => linkCrew(chart, event.target.getAttribute?.("data-job"), false));
+}
+
+function linkCrew(chart, job, on) {
+  if (!job) return;
+  for (const bar of chart.querySelectorAll(`[data-job="${CSS.escape(job)}"]`)) bar.classList.toggle("linked", on);
 }
 
 function tzMinutes(offset) {

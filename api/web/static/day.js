@@ -31,6 +31,14 @@ async function load() {
   document.getElementById("empty").hidden = day.stops.length > 0;
 }
 
+function crewLine(job) {
+  if (!job.crew) return null;
+  const others = job.crew.engineers.filter((m) => m.id !== engineerId());
+  const names = others.map((m) => (m.lead ? `${m.name} (lead)` : m.name)).join(", ");
+  const role = job.crew.lead ? "You lead: you carry the parts and tools" : "Crew job";
+  return el("div", { class: "crew-line" }, `${role} · with ${names || "no one else yet"}`);
+}
+
 function stopCard(stop) {
   const time = el("div", { class: "stop-time" }, `${hhmm(stop.start)}–${hhmm(stop.end)}`, stop.arrival && stop.arrival !== stop.start ? el("small", {}, ` arrive ${hhmm(stop.arrival)}`) : null);
   if (stop.type === "break") return el("li", { class: "stop break-stop" }, time, el("div", { class: "stop-title" }, "Break"));
@@ -49,6 +57,7 @@ function stopCard(stop) {
     el("div", { class: "address" }, j.site.address),
     el("div", { class: "job-detail" }, `${j.id} · ${j.duration_min} min · ${j.description || ""}`),
     deadline,
+    crewLine(j),
     parts.length ? el("div", { class: "needs" }, `Parts: ${parts.map(([p, q]) => `${q} × ${p}`).join(", ")}`) : null,
     el("div", { class: "status", "data-status": j.status }, `Status: ${j.status.replaceAll("_", " ")}`));
   const actions = el("div", { class: "actions" });
