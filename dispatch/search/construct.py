@@ -252,6 +252,8 @@ class Builder:
         #: While a crew job is tried on a member who does not lead: it needs no parts.
         self._member_only = False
         self._services: dict[tuple[int, int], float] = {}
+        self._durations = [j.duration_min for j in problem.jobs]
+        self._one_speed = not problem.has_speeds
         self.per_unpreferred = objective.unpreferred_cost
         self.unpreferred = {
             j: frozenset(
@@ -669,7 +671,7 @@ class Builder:
                     promise[0] != v or abs(start - promise[1]) > self.tolerance_min + TIME_EPS
                 ):
                     late_cost += self.change_penalty
-                if v in self.unpreferred.get(job, ()):
+                if self.unpreferred and v in self.unpreferred.get(job, ()):
                     late_cost += self.per_unpreferred
             clock = start + self._service(v, job, depot)
             if job is not None:
@@ -808,14 +810,13 @@ class Builder:
         if job is None:
             assert depot is not None
             return self.problem.depots[depot].pickup_min
-        fixed = self.fixed_duration.get(job)
-        if fixed is not None:
-            return fixed
-        key = (v, job)
-        minutes = self._services.get(key)
-        if minutes is None:
-            minutes = self._services[key] = self.problem.service_min(job, v)
-        return minutes
+        if self.fixed_duration:
+            fixed = self.fixed_duration.get(job)
+            if fixed is not None:
+                return fixed
+        if self._one_speed:
+            return self._durations[job]
+        return self._service_alone(v, job)
 
     # ---------------------------------------------------------- insertion --
     def _carries(self, v: int, job: int) -> bool:
