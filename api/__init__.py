@@ -25,6 +25,7 @@ from api import audit, auth, errors, headers, session
 from api.config import defaults
 from api.db import transaction
 from api.runs.executor import make_executor
+from api.runs.reaper import Reaper
 from api.runs.worker import queued_runs, recover
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         jobs,
         plans,
         reference,
+        runs,
         stock,
         users,
     )
@@ -64,11 +66,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     audit.init_app(app)
     db = app.extensions["fieldplan.db"]
-    executor = make_executor(app.config["RUN_EXECUTOR"], db.sessions, app.config["RUN_WORKERS"])
+    executor = make_executor(
+        app.config["RUN_EXECUTOR"],
+        db.sessions,
+        app.config["RUN_WORKERS"],
+        app.config["DATABASE_URL"],
+    )
     app.extensions["fieldplan.executor"] = executor
     atexit.register(executor.shutdown)
+    if app.config["RUN_EXECUTOR"] != "inline":
+        # a run whose worker died is failed once its heartbeat is this old
+        reaper = Reaper(db.sessions, app.config["RUN_HEARTBEAT_LIMIT_S"])
+        app.extensions["fieldplan.reaper"] = reaper
+        atexit.register(reaper.stop)
     _resume(app, db.sessions, executor)
-    views = (health, users, reference, calendars, assets, jobs, stock, plans, analysis)
+    views = (health, users, reference, calendars, assets, jobs, stock, plans, analysis, runs)
     for blueprint in dict.fromkeys(module.blp for module in views):  # health, users: "service"
         rest.register_blueprint(blueprint)
     app.add_url_rule("/api/v1/docs/assets/<path:name>", "docs_assets", _docs_asset)

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from api.runs.caps import caps_from_env
+
 
 def default_database_url() -> str:
     """``DATABASE_URL`` if set, else a SQLite file in ``./instance`` (created on first start)."""
@@ -18,9 +20,10 @@ def default_database_url() -> str:
 def defaults() -> dict[str, Any]:
     return {
         "DATABASE_URL": default_database_url(),
-        # "thread": in-process worker threads (the embedded default); "inline": run at
-        # once in the request's thread after it commits (tests and scripts).
-        "RUN_EXECUTOR": os.environ.get("FIELDPLAN_RUN_EXECUTOR", "thread"),
+        # "process": each run in a process of its own (the embedded default); "thread":
+        # worker threads of the web process; "inline": at once in the request's thread
+        # after it commits (tests and scripts).
+        "RUN_EXECUTOR": os.environ.get("FIELDPLAN_RUN_EXECUTOR", "process"),
         "RUN_WORKERS": int(os.environ.get("FIELDPLAN_RUN_WORKERS", "1")),
         # Migrate the database when the app starts (the embedded default).
         "AUTO_UPGRADE": True,
@@ -46,6 +49,10 @@ def defaults() -> dict[str, Any]:
             for h in os.environ.get("FIELDPLAN_OSRM_HOSTS", "127.0.0.1,localhost").split(",")
             if h.strip()
         ],
+        # Caps per role on runs: time limit, study size, runs queued or running per user.
+        "RUN_CAPS": caps_from_env(),
+        # A running run whose heartbeat is older than this is failed (its worker died).
+        "RUN_HEARTBEAT_LIMIT_S": float(os.environ.get("FIELDPLAN_RUN_HEARTBEAT_LIMIT_S", "60")),
         # Days a token is valid from when it is issued (0: until revoked or rotated).
         "TOKEN_TTL_DAYS": float(os.environ.get("FIELDPLAN_TOKEN_TTL_DAYS", "90")),
     }

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from flask import current_app, has_request_context
 from sqlalchemy import select
 
 from api.db import transaction
 from api.errors import not_found
-from api.models import Run, RunKind, RunStatus
+from api.models import Run, RunKind, RunStatus, User
 from api.paging import filtered, page
+from api.runs.caps import check_caps
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,7 +32,12 @@ def start(
     region: str | None = None,
     day: date | None = None,
 ) -> Run:
-    """Store a queued run and commit it before the executor is told, so any worker finds it."""
+    """Store a queued run and commit it before the executor is told, so any worker finds it.
+
+    Within a request, the requester's caps are checked first (:mod:`api.runs.caps`).
+    """
+    if created_by is not None and has_request_context():
+        check_caps(s, current_app.config["RUN_CAPS"], s.get(User, created_by), kind, params)
     run = Run(
         kind=kind.value,
         status=RunStatus.QUEUED.value,

@@ -2,11 +2,13 @@
 
 Whoever executes a run first *claims* it (one conditional UPDATE from queued
 to running), so a run is never carried out twice, whichever thread, process or
-machine picks it up. Each run uses sessions of its own; its progress is also
-its heartbeat. A failure is stored with its message, never lost in a thread.
-A run that was running when its process died is failed by :func:`recover`
-when the service starts again; queued ones are picked up again
-(:func:`queued_runs`).
+machine picks it up. Each run uses sessions of its own. While it runs, a
+thread beats its heartbeat every few seconds (a solve may find nothing new
+for a minute); a run whose heartbeat stops is failed by :func:`reap_stale`,
+wherever its worker died. The beat also notices a run cancelled meanwhile.
+A run's outcome is stored only while it is still running, so a cancelled or
+reaped run stays so; a failure is stored with its message, never lost in a
+thread, and a result that cannot be stored fails the run.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import socket
 import threading
 import time
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -28,12 +31,16 @@ from dispatch.travel.providers import TravelServiceError
 from pathcheck import PathError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
 #: Progress is written at most this often (seconds) so a solve does not hammer the database.
 PROGRESS_EVERY_S = 0.5
+#: The heartbeat of a running run, whatever its solve reports (seconds).
+HEARTBEAT_EVERY_S = 5.0
 INTERRUPTED = "the service stopped while this run was in progress; start it again"
 
 
@@ -55,8 +62,17 @@ def claim(s: Session, run_id: int) -> bool:
     return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def execute(sessions: sessionmaker[Session], run_id: int) -> None:
-    """Claim and carry out one run, storing its result or its failure."""
+def execute(
+    sessions: sessionmaker[Session],
+    run_id: int,
+    on_cancel: Callable[[], None] | None = None,
+) -> None:
+    """Claim and carry out one run, storing its result or its failure.
+
+    ``on_cancel`` is called (from the heartbeat thread) when the run stops being
+    running meanwhile, cancelled or reaped: a process that runs only this run
+    ends itself there; elsewhere the outcome is simply not stored.
+    """
     with sessions() as s, transaction(s):
         if not claim(s, run_id):
             return
@@ -65,13 +81,58 @@ def execute(sessions: sessionmaker[Session], run_id: int) -> None:
         assert run is not None
         kind, params, problem = run.kind, dict(run.params), run.problem
     heartbeat = Heartbeat(sessions, run_id)
+    stop = threading.Event()
+    beat = threading.Thread(
+        target=_beat, args=(sessions, run_id, stop, on_cancel), daemon=True, name="run-beat"
+    )
+    beat.start()
     try:
         result = runner_for(RunKind(kind), params)(params, problem, heartbeat)
     except Exception as exc:  # a run's failure is stored, never lost in a thread
         log.exception("run %s failed", run_id)
+        stop.set()
         _finish(sessions, run_id, RunStatus.FAILED, None, failure_message(exc))
         return
-    _finish(sessions, run_id, RunStatus.DONE, result, None)
+    stop.set()
+    try:
+        _finish(sessions, run_id, RunStatus.DONE, result, None)
+    except Exception as exc:  # a result that cannot be stored fails the run
+        log.exception("the result of run %s could not be stored", run_id)
+        _finish(
+            sessions,
+            run_id,
+            RunStatus.FAILED,
+            None,
+            f"the result could not be stored ({type(exc).__name__}); the detail is in the "
+            "service log",
+        )
+
+
+def _beat(
+    sessions: sessionmaker[Session],
+    run_id: int,
+    stop: threading.Event,
+    on_cancel: Callable[[], None] | None,
+) -> None:
+    """Beat the run's heartbeat until ``stop``; when the run is no longer running
+    (cancelled, or reaped), call ``on_cancel`` and end."""
+    while not stop.wait(HEARTBEAT_EVERY_S):
+        try:
+            with sessions() as s, transaction(s):
+                beating = s.execute(
+                    update(Run)
+                    .where(Run.id == run_id, Run.status == RunStatus.RUNNING.value)
+                    .values(heartbeat_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                ).rowcount  # type: ignore[attr-defined]
+        except Exception:  # the database may be away for a moment
+            log.warning("heartbeat of run %s not written", run_id, exc_info=True)
+            continue
+        if not beating:
+            log.info("run %s is no longer running (cancelled or reaped); stopping", run_id)
+            if on_cancel is not None:
+                on_cancel()
+            return
 
 
 def failure_message(exc: Exception) -> str:
@@ -92,9 +153,13 @@ def _finish(
     result: dict[str, Any] | None,
     error: str | None,
 ) -> None:
+    """Store the outcome while the run is still running (a cancelled or reaped one stays so)."""
     with sessions() as s, transaction(s):
-        run = s.get(Run, run_id)
+        run = s.get(Run, run_id, with_for_update=True)
         assert run is not None
+        if run.status != RunStatus.RUNNING.value:
+            log.info("run %s is %s: its outcome is not stored", run_id, run.status)
+            return
         run.status = status.value
         run.result = result
         run.error = error
@@ -119,7 +184,7 @@ class Heartbeat:
         with self._sessions() as s, transaction(s):
             s.execute(
                 update(Run)
-                .where(Run.id == self._run_id)
+                .where(Run.id == self._run_id, Run.status == RunStatus.RUNNING.value)
                 .values(progress=progress, heartbeat_at=utcnow())
                 .execution_options(synchronize_session=False)
             )
@@ -145,3 +210,39 @@ def recover(s: Session) -> int:
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     return int(failed)
+
+
+def stale_message(limit_s: float) -> str:
+    return (
+        f"its worker sent no heartbeat for over {limit_s:g} s (the process or machine "
+        "stopped); start it again"
+    )
+
+
+def reap_stale(s: Session, limit_s: float) -> list[int]:
+    """Fail running runs whose heartbeat is older than ``limit_s``; their ids.
+
+    Safe from any process, as often as wanted: a run beats every
+    :data:`HEARTBEAT_EVERY_S`, so only a run whose worker died goes stale.
+    """
+    cutoff = utcnow() - timedelta(seconds=limit_s)
+    stale = list(
+        s.scalars(
+            select(Run.id).where(Run.status == RunStatus.RUNNING.value, Run.heartbeat_at < cutoff)
+        )
+    )
+    if stale:
+        s.execute(
+            update(Run)
+            .where(
+                Run.id.in_(stale),
+                Run.status == RunStatus.RUNNING.value,
+                Run.heartbeat_at < cutoff,
+            )
+            .values(
+                status=RunStatus.FAILED.value, error=stale_message(limit_s), finished_at=utcnow()
+            )
+            .execution_options(synchronize_session=False)
+        )
+        log.warning("runs %s had no heartbeat for %s s: failed", stale, limit_s)
+    return stale

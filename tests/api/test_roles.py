@@ -84,6 +84,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/studies/{run_id}"): {A, P},
     ("GET", "/api/v1/studies/{run_id}/report"): {A, P},
     ("POST", "/api/v1/stock-plans"): {A, P},
+    ("POST", "/api/v1/runs/{run_id}/cancel"): {A, D, P},
     ("GET", "/api/v1/stock-plans/{run_id}"): {A, P},
 }
 IDS = {
