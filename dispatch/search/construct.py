@@ -156,6 +156,9 @@ class _Timing:
     ends: tuple[float, ...] = ()  # service end of each job, in route order
     #: Minutes busy (travel, service, breaks; waiting left out): what balancing weighs.
     work: float = 0.0
+    #: Minutes on site (jobs and pickups): what the balance guide weighs, so that
+    #: it never rewards a longer drive.
+    on_site: float = 0.0
 
 
 #: The timing state before a stop: location, clock, km, penalties (lateness and
@@ -181,6 +184,7 @@ class _Timeline:
     latest: tuple[float, ...]
     cost: float
     work: float = 0.0
+    on_site: float = 0.0
 
 
 class Builder:
@@ -530,6 +534,7 @@ class Builder:
                     self._latest_starts(route.v, depot, stops),
                     timing.cost,
                     timing.work,
+                    timing.on_site,
                 )
             )
         return route.timelines[depot]
@@ -693,9 +698,11 @@ class Builder:
             depart = engineer.shift.start + max(0.0, min(waited, slack))
             cost += (clock - depart) * objective.working_cost_per_min
         work = clock - engineer.shift.start - waited
+        on_site = 0.0
         if self.per_balance:
-            cost += self.per_balance * abs(work - self.targets[v])
-        return _Timing(cost, tuple(taken), tuple(ends), work)
+            on_site = sum(self._service(v, job, depot) for _, job in stops)
+            cost += self.per_balance * abs(on_site - self.targets[v])
+        return _Timing(cost, tuple(taken), tuple(ends), work, on_site)
 
     def _release(
         self, v: int, stops: list[tuple[int, int | None]], position: int, ends: list[float]
@@ -1493,18 +1500,22 @@ class Builder:
         return left_out + dropped + crews + routes
 
     # ------------------------------------------------------------ balance --
-    def _works(self) -> list[float]:
-        """Busy minutes of each shift's route as it stands (0 for an empty one)."""
+    def _works(self, on_site: bool = False) -> list[float]:
+        """Busy minutes (or with ``on_site``, minutes on site) of each shift's route as
+        it stands (0 for an empty one)."""
         out = []
         for route in self.routes:
             line = self._timeline(route, route.depot) if route.jobs else None
-            out.append(0.0 if line is None else line.work)
+            out.append(0.0 if line is None else line.on_site if on_site else line.work)
         return out
 
     def _balance_correction(self) -> float:
         """The real spread's cost less the guide terms the route costs hold."""
         works = self._works()
-        guides = sum(self.per_balance * abs(w - self.targets[v]) for v, w in enumerate(works))
+        guides = sum(
+            self.per_balance * abs(w - self.targets[v])
+            for v, w in enumerate(self._works(on_site=True))
+        )
         by_engineer: dict[str, float] = {}
         for v, w in enumerate(works):
             eid = self.problem.engineers[v].id
@@ -1514,14 +1525,14 @@ class Builder:
         return self.per_balance * spread - guides
 
     def _estimated_mean(self) -> float:
-        """Busy minutes per engineer before anything is planned: all service time
-        and a quarter of an hour's drive per job, shared out."""
+        """Minutes on site per engineer before anything is planned: all service time
+        shared out."""
         problem = self.problem
-        total = sum(j.duration_min * max(j.crew, 1) + 15.0 for j in problem.jobs)
+        total = sum(j.duration_min * max(j.crew, 1) for j in problem.jobs)
         return total / max(len(problem.slots_of), 1)
 
     def _set_targets(self, mean: float) -> None:
-        """Each shift's share of ``mean`` busy minutes per engineer (by shift length)."""
+        """Each shift's share of ``mean`` minutes on site per engineer (by shift length)."""
         problem = self.problem
         for slots in problem.slots_of.values():
             lengths = [
@@ -1540,7 +1551,7 @@ class Builder:
         every route again (between steps of the search, never inside a trial)."""
         if not self.per_balance:
             return
-        works = self._works()
+        works = self._works(on_site=True)
         by_engineer: dict[str, float] = {}
         for v, w in enumerate(works):
             eid = self.problem.engineers[v].id
