@@ -71,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         db.sessions,
         app.config["RUN_WORKERS"],
         app.config["DATABASE_URL"],
+        app.config["BROKER_URL"],
     )
     app.extensions["fieldplan.executor"] = executor
     atexit.register(executor.shutdown)
@@ -91,9 +92,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _resume(app: Flask, sessions: Any, executor: Any) -> None:
-    """Fail runs a dead process left running (single-process start only), pick up queued ones."""
+    """Fail runs a dead process left running (single-process start only, never with
+    workers elsewhere: the heartbeat check finds theirs), pick up queued ones (a
+    broker that lost them gets them again; a second delivery is harmless)."""
     with sessions() as s, transaction(s):
-        if app.config["RECOVER_ON_START"]:
+        if app.config["RECOVER_ON_START"] and not app.config["BROKER_URL"]:
             recover(s)
         queued = queued_runs(s) if app.config["RESUME_QUEUED"] else []
     for run_id in queued:

@@ -25,6 +25,8 @@ def defaults() -> dict[str, Any]:
         # after it commits (tests and scripts).
         "RUN_EXECUTOR": os.environ.get("FIELDPLAN_RUN_EXECUTOR", "process"),
         "RUN_WORKERS": int(os.environ.get("FIELDPLAN_RUN_WORKERS", "1")),
+        # Celery's broker (Redis): runs go to `fieldplan worker` processes on any machine.
+        "BROKER_URL": os.environ.get("FIELDPLAN_BROKER_URL", ""),
         # Migrate the database when the app starts (the embedded default).
         "AUTO_UPGRADE": True,
         # At start, fail runs left running by a dead process (only where one process

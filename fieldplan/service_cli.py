@@ -1,5 +1,5 @@
-"""`fieldplan serve`, `fieldplan db upgrade`, `fieldplan users create|list|rotate|revoke|
-deactivate|activate`: the service's commands."""
+"""`fieldplan serve`, `fieldplan worker`, `fieldplan db upgrade`, `fieldplan users
+create|list|rotate|revoke|deactivate|activate`: the service's commands."""
 
 from __future__ import annotations
 
@@ -23,6 +23,23 @@ def register(top: Any, generate: Any) -> None:
     )
     _server_flags(serve)
     serve.set_defaults(handler=_serve)
+
+    worker = top.add_parser(
+        "worker",
+        help="carry out the service's runs from the broker (FIELDPLAN_BROKER_URL), "
+        "on this machine, beside any number of others",
+    )
+    worker.add_argument(
+        "--queues",
+        default="plans,analysis",
+        help="plans (plans, re-plans), analysis (what-ifs, stock plans, studies); default both",
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=None, help="runs at once (default: one per core)"
+    )
+    worker.add_argument("--database-url", help="default: DATABASE_URL")
+    worker.add_argument("--broker-url", help="default: FIELDPLAN_BROKER_URL")
+    worker.set_defaults(handler=_worker)
 
     db = top.add_parser("db", help="the service's database").add_subparsers(
         dest="command", required=True
@@ -161,6 +178,51 @@ def _token_step(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace) -> int:
+    """Run a Celery worker on the given queues, and the check for runs whose worker died."""
+    from api.config import defaults
+    from api.db import make_engine, session_factory
+    from api.runs.celery_tasks import QUEUES, make_celery
+    from api.runs.reaper import Reaper
+
+    broker = args.broker_url or os.environ.get("FIELDPLAN_BROKER_URL", "")
+    if not broker:
+        out.print("[red]error:[/] a worker needs a broker: --broker-url or FIELDPLAN_BROKER_URL")
+        return 2
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+    unknown = sorted(set(queues) - set(QUEUES))
+    if unknown or not queues:
+        out.print(f"[red]error:[/] --queues: use {', '.join(QUEUES)} (not {', '.join(unknown)})")
+        return 2
+    url = _url(args)
+    os.environ["DATABASE_URL"] = url  # each worker process opens it after the fork
+    reaper = Reaper(session_factory(make_engine(url)), defaults()["RUN_HEARTBEAT_LIMIT_S"])
+    concurrency = args.concurrency or (os.cpu_count() or 1)
+    out.print(
+        f"worker on {_safe(broker)}, queues {', '.join(queues)}, {concurrency} at once, "
+        f"database {_safe(url)}"
+    )
+    try:
+        make_celery(broker).worker_main(
+            [
+                "worker",
+                "--queues",
+                ",".join(queues),
+                "--concurrency",
+                str(concurrency),
+                "--hostname",
+                f"fieldplan-{os.getpid()}@%h",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ]
+        )
+    finally:
+        reaper.stop()
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     serve(_url(args), args.host, args.port, args.workers, args.threads)
     return 0
@@ -172,10 +234,12 @@ def serve(url: str, host: str, port: int, workers: int | None, threads: int) -> 
     from api.runs import recover
 
     upgrade(url)
-    engine = make_engine(url)
-    with session_factory(engine)() as s, s.begin():
-        failed = recover(s)
-    engine.dispose()
+    failed = 0
+    if not os.environ.get("FIELDPLAN_BROKER_URL"):  # runs of workers elsewhere go on
+        engine = make_engine(url)
+        with session_factory(engine)() as s, s.begin():
+            failed = recover(s)
+        engine.dispose()
     if failed:
         out.print(f"{failed} run(s) left running by a stopped service marked failed")
     workers = workers or (os.cpu_count() or 1)

@@ -132,9 +132,18 @@ class InlineExecutor:
 
 
 def make_executor(
-    kind: str, sessions: sessionmaker[Session], workers: int = 1, database_url: str = ""
+    kind: str,
+    sessions: sessionmaker[Session],
+    workers: int = 1,
+    database_url: str = "",
+    broker_url: str = "",
 ) -> Executor:
-    """The executor ``RUN_EXECUTOR`` names, on the service's database."""
+    """The executor ``RUN_EXECUTOR`` names, on the service's database; with a broker,
+    Celery workers (the web process then executes nothing itself)."""
+    if broker_url and kind != "inline":
+        from api.runs.celery_tasks import CeleryExecutor
+
+        return CeleryExecutor(broker_url, sessions)
     if kind == "inline":
         return InlineExecutor(sessions)
     if kind == "thread":
