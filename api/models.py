@@ -399,6 +399,24 @@ class Run(Base):
     superseded_at: Mapped[datetime | None]
 
 
+class RunPart(Base):
+    """One variant of a study carried out on its own, by whichever worker takes it
+    (with a task engine): the study is done when its parts are."""
+
+    __tablename__ = "run_parts"
+    __table_args__ = (UniqueConstraint("run_id", "part", name="uq_run_part"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    part: Mapped[int]
+    status: Mapped[str] = mapped_column(String(10), default=RunStatus.QUEUED.value)
+    worker: Mapped[str | None] = mapped_column(String(120))
+    started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class Assignment(Base):
     """One stop of a published plan: a job visit, a depot pickup or a break."""
 

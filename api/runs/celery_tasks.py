@@ -6,6 +6,9 @@ is waiting) or the ``analysis`` queue (what-ifs, stock plans, studies), and a
 ``fieldplan worker`` takes it and carries it out with
 :func:`api.runs.worker.execute` on the database ``DATABASE_URL`` names.
 
+A study is one task per variant (:mod:`api.runs.parts`), so several workers
+share it, and it is done when its parts are.
+
 Tasks are acknowledged late and handed to another worker when the one running
 them dies (``task_reject_on_worker_lost``); the claim in ``execute`` makes a
 second delivery harmless, and the heartbeat check fails a run whose worker
@@ -23,6 +26,7 @@ from celery import Celery
 from celery.signals import worker_process_init
 
 from api.models import Run, RunKind
+from api.runs.parts import execute_part, parts_of
 from api.runs.worker import execute
 
 if TYPE_CHECKING:
@@ -34,6 +38,7 @@ log = logging.getLogger(__name__)
 PLANS, ANALYSIS = "plans", "analysis"
 QUEUES = (PLANS, ANALYSIS)
 TASK = "fieldplan.execute_run"
+PART_TASK = "fieldplan.execute_part"
 
 
 def queue_of(kind: str) -> str:
@@ -57,6 +62,7 @@ def make_celery(broker_url: str) -> Celery:
         worker_hijack_root_logger=False,
     )
     app.task(name=TASK)(_execute_run)
+    app.task(name=PART_TASK)(_execute_part)
     return app
 
 
@@ -72,12 +78,20 @@ def _connect(**_: Any) -> None:
     _sessions = session_factory(make_engine(os.environ["DATABASE_URL"]))
 
 
-def _execute_run(run_id: int) -> None:
+def _worker_sessions() -> sessionmaker[Session]:
     if _sessions is None:
         _connect()
     assert _sessions is not None
+    return _sessions
+
+
+def _execute_run(run_id: int) -> None:
     # a cancelled (or reaped) run's process ends; Celery starts a fresh one
-    execute(_sessions, run_id, on_cancel=lambda: os._exit(0))
+    execute(_worker_sessions(), run_id, on_cancel=lambda: os._exit(0))
+
+
+def _execute_part(run_id: int, part: int) -> None:
+    execute_part(_worker_sessions(), run_id, part, on_cancel=lambda: os._exit(0))
 
 
 class CeleryExecutor:
@@ -88,9 +102,16 @@ class CeleryExecutor:
         self._sessions = sessions
 
     def submit(self, run_id: int) -> None:
+        """One task for a run; for a study, one per variant (its parts)."""
         with self._sessions() as s:
             run = s.get(Run, run_id)
-            kind = run.kind if run is not None else RunKind.PLAN.value
+            if run is None:
+                return
+            if run.kind == RunKind.STUDY.value:
+                for part in parts_of(s, run):
+                    self._app.send_task(PART_TASK, args=[run_id, part], queue=ANALYSIS)
+                return
+            kind = run.kind
         self._app.send_task(TASK, args=[run_id], queue=queue_of(kind))
 
     def shutdown(self) -> None:

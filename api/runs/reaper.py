@@ -7,6 +7,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from api.db import transaction
+from api.runs.parts import reap_stale_parts
 from api.runs.worker import reap_stale
 
 if TYPE_CHECKING:
@@ -16,7 +17,8 @@ log = logging.getLogger(__name__)
 
 
 class Reaper:
-    """A daemon thread that runs :func:`reap_stale` every half heartbeat limit."""
+    """A daemon thread that fails runs (and studies' parts) whose heartbeat stopped,
+    every half heartbeat limit."""
 
     def __init__(self, sessions: sessionmaker[Session], limit_s: float) -> None:
         self._sessions = sessions
@@ -30,6 +32,7 @@ class Reaper:
             try:
                 with self._sessions() as s, transaction(s):
                     reap_stale(s, self._limit_s)
+                    reap_stale_parts(s, self._limit_s)
             except Exception:  # the database may be away for a moment: try again later
                 log.warning("checking for stale runs failed", exc_info=True)
 

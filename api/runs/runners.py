@@ -126,9 +126,6 @@ def study(
     params: dict[str, Any], problem_data: dict[str, Any] | None, report: Report
 ) -> dict[str, Any]:
     """A multi-day study: the baseline and each variant co-simulated, with the KPI table."""
-    from dataclasses import asdict
-
-    from scenarios.study.report import table_rows
     from scenarios.study.runner import run_study
     from scenarios.study.scenario_file import study_from_data
 
@@ -137,16 +134,21 @@ def study(
 
     def done(name: str) -> None:
         finished.append(name)
-        report(
-            {
-                "variants_done": len(finished),
-                "variants": len(scenario.variants),
-                "fraction": round(len(finished) / len(scenario.variants), 3),
-            },
-            force=True,
-        )
+        report(study_progress(len(finished), len(scenario.variants)), force=True)
 
-    results = run_study(scenario, workers=1, done=done)
+    return study_result(scenario, run_study(scenario, workers=1, done=done))
+
+
+def study_progress(done: int, total: int) -> dict[str, Any]:
+    return {"variants_done": done, "variants": total, "fraction": round(done / total, 3)}
+
+
+def study_result(scenario: Any, results: list[Any]) -> dict[str, Any]:
+    """A study run's stored result: its variants' figures and the KPI table."""
+    from dataclasses import asdict
+
+    from scenarios.study.report import table_rows
+
     return {
         "name": scenario.name,
         "days": scenario.days,

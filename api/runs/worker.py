@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 
 from api.db import transaction
 from api.errors import travel_unavailable
-from api.models import Run, RunKind, RunStatus, utcnow
+from api.models import Run, RunKind, RunPart, RunStatus, utcnow
 from api.runs.runners import runner_for
 from dispatch.travel.providers import TravelServiceError
 from pathcheck import PathError
@@ -228,7 +228,12 @@ def reap_stale(s: Session, limit_s: float) -> list[int]:
     cutoff = utcnow() - timedelta(seconds=limit_s)
     stale = list(
         s.scalars(
-            select(Run.id).where(Run.status == RunStatus.RUNNING.value, Run.heartbeat_at < cutoff)
+            select(Run.id).where(
+                Run.status == RunStatus.RUNNING.value,
+                Run.heartbeat_at < cutoff,
+                # a study in parts may wait for a worker: its parts' heartbeats count
+                Run.id.not_in(select(RunPart.run_id)),
+            )
         )
     )
     if stale:

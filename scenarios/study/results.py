@@ -86,3 +86,8 @@ class VariantResult:
     jobs: dict[str, int]
     seconds: float = 0.0
     settings: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VariantResult:
+        """The result stored as JSON (``dataclasses.asdict``) read back."""
+        return cls(**{**data, "days": [DayFigures(**d) for d in data["days"]]})

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from scenarios.study.scenario_file import Study, Variant
 
 
+def run_part(study: Study, index: int) -> VariantResult:
+    """Simulate one variant of the study (0: the baseline) on its own."""
+    return _one(study, index)
+
+
 def _one(study: Study, index: int) -> VariantResult:
     variant: Variant = study.variants[index]
     baseline = study.variants[0].settings

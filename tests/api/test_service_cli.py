@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def test_db_upgrade_and_users_create(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     assert main(["db", "upgrade", "--database-url", url]) == 0
-    assert current_revision(url) == "0006"
+    assert current_revision(url) == "0007"
     _schema_matches_the_models(url)
     assert main(["users", "create", "ops", "--role", "dispatcher", "--database-url", url]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]

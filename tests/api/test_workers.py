@@ -239,3 +239,35 @@ def test_a_running_run_is_cancelled_on_its_worker_which_goes_on(
     assert time.monotonic() - began < 40
     run = _run(world, r.json["id"])
     assert run["status"] == "cancelled" and run["result"] is None
+
+
+def test_a_study_is_shared_by_two_workers_one_variant_each(
+    celery_world: tuple[World, Workers],
+) -> None:
+    from sqlalchemy import select
+
+    from api.models import RunPart
+
+    world, workers = celery_world
+    workers.start("analysis")
+    workers.start("analysis")
+    study = {
+        "name": "shared",
+        "days": 2,
+        "seed": 2,
+        "baseline": {"engineers": 4, "jobs_per_day": 12, "plan_solutions": 2, "replan_steps": 40},
+        "variants": [{"name": "one more", "add_engineers": [{"city": "Shanghai", "count": 1}]}],
+    }
+    r = world.post("planner", "/api/v1/studies", {"study": study})
+    assert r.status_code == 202
+    run = _wait(world, r.json["id"], {"done", "failed"})
+    assert run["status"] == "done", run["error"]
+    assert [v["name"] for v in run["result"]["variants"]] == ["baseline", "one more"]
+    table = {row[0]: row[1:] for row in run["result"]["table"]}
+    assert table["engineers"] == ["4", "5 (+1)"]
+    with world.sessions() as s:
+        parts = s.scalars(select(RunPart).where(RunPart.run_id == r.json["id"])).all()
+    assert sorted((p.part, p.status) for p in parts) == [(0, "done"), (1, "done")]
+    assert len({p.worker.split(":")[0:2][1] for p in parts if p.worker}) == 2  # two processes
+    progress = world.get("planner", f"/api/v1/studies/{r.json['id']}").json["progress"]
+    assert progress == {"variants_done": 2, "variants": 2, "fraction": 1.0}
