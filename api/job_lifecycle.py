@@ -8,6 +8,7 @@ visit done moves its asset's last visit (:func:`api.maintenance_visits.visit_don
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -37,6 +38,8 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
 REPORTED = frozenset({S.DISPATCHED, S.EN_ROUTE, S.ON_SITE, S.DONE, S.NEEDS_FOLLOW_UP, S.CANCELLED})
 #: Statuses of jobs still waiting for a visit: a plan may (re)schedule them.
 OPEN = frozenset({S.NEW, S.PLANNED, S.DISPATCHED, S.NEEDS_FOLLOW_UP})
+#: How far ahead of the service's clock a reported time may be (phones' clocks drift).
+AHEAD_TOLERANCE_MIN = 10
 #: Who may report which status: the assigned engineer reports their own work.
 ENGINEER_REPORTS = frozenset({S.EN_ROUTE, S.ON_SITE, S.DONE, S.NEEDS_FOLLOW_UP})
 #: Statuses that end a visit: the parts used are reported with them.
@@ -69,7 +72,15 @@ def history(s: Session, user: User, job_id: str) -> list[JobEvent]:
 def report_progress(s: Session, user: User, job_id: str, data: dict[str, Any]) -> JobEvent:
     """``user`` reports a move of the job (at ``data["at"]``, or now), naming them in the answer."""
     job = job_for(s, user, job_id)
-    data["at"] = data.get("at") or utcnow()
+    now = utcnow()
+    data["at"] = data.get("at") or now
+    if data["at"] > now + timedelta(minutes=AHEAD_TOLERANCE_MIN):
+        raise ApiError(
+            422,
+            f"must not be later than the service's clock ({now.isoformat(timespec='seconds')}) "
+            f"by more than {AHEAD_TOLERANCE_MIN} min: a report says what has happened",
+            "at",
+        )
     event = record_event(s, job, user, data)
     event.user = user.name  # type: ignore[attr-defined]
     return event

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from api.models import Job, JobEvent
+from api.models import Job, JobEvent, utcnow
 from tests.api.conftest import World, job_body
 
 
@@ -172,3 +172,15 @@ def test_patch_changes_details_but_not_status(world: World) -> None:
     )
     assert world.patch("dispatcher", "/api/v1/jobs/J6", {"status": "done"}).status_code == 422
     assert world.get("dispatcher", "/api/v1/jobs/J404").status_code == 404
+
+
+def test_a_report_dated_ahead_of_the_clock_is_refused(world: World) -> None:
+    assert world.post("dispatcher", "/api/v1/jobs", job_body("J1")).status_code == 201
+    ahead = (utcnow() + timedelta(hours=1)).isoformat()
+    r = world.post("dispatcher", "/api/v1/jobs/J1/events", {"status": "cancelled", "at": ahead})
+    assert r.status_code == 422 and "at" in r.json["errors"]["json"]
+    assert r.json["message"].startswith("must not be later than the service's clock")
+    assert world.get("dispatcher", "/api/v1/jobs/J1").json["status"] == "new"
+    soon = (utcnow() + timedelta(minutes=5)).isoformat()  # a phone's clock a little fast
+    r = world.post("dispatcher", "/api/v1/jobs/J1/events", {"status": "cancelled", "at": soon})
+    assert r.status_code == 201, r.json
