@@ -24,7 +24,7 @@ from typing import Any
 
 from benchmarks.environment import environment_markdown
 from dispatch.evaluate.check import check
-from dispatch.evaluate.kpi import unpreferred_count, working_minutes
+from dispatch.evaluate.kpi import balance_deviation, unpreferred_count, working_minutes
 from dispatch.io.problem_json import problem_from_json
 from dispatch.model.entities import SolveOptions
 from dispatch.model.plan import Plan
@@ -52,6 +52,7 @@ class Row:
     objective: float
     km: float
     spread_min: float
+    deviation_min: float  # mean absolute deviation of working minutes from their mean
     unpreferred: int
     violations: int
     wall_s: float
@@ -120,6 +121,7 @@ def _row(
         objective=plan.kpis.objective,
         km=plan.kpis.km,
         spread_min=max(worked.values()) - min(worked.values()) if worked else 0.0,
+        deviation_min=balance_deviation(worked) / max(len(worked), 1),
         unpreferred=unpreferred_count(problem, plan.jobs),
         violations=len(check(problem, plan)),
         wall_s=wall,
@@ -135,14 +137,16 @@ def _markdown(rows: list[Row], settings: dict[str, object]) -> str:
         "Served: jobs assigned. Crews: crew jobs served (in the runs where one "
         "engineer does each, the same jobs). SLA met per priority "
         "(met/jobs). Spread: the most minus the fewest working minutes "
-        "(depart to return) over the engineers. Unpreferred: served jobs with "
+        "(depart to return) over the engineers; deviation: their mean absolute "
+        "difference from the mean (what the balance cost weighs, per engineer). "
+        "Unpreferred: served jobs with "
         "preferred engineers whose lead is none of them. Objective: the contract "
         "objective of each variant's own problem (the balance and preference runs "
         "include those costs). Violations: independent validator.",
         "",
         "| size | variant | served | crews | P1 SLA | P2 SLA | P3 SLA | objective | km "
-        "| spread min | unpreferred | violations | wall s |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| spread min | deviation min | unpreferred | violations | wall s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         sla = [f"{r.sla[p][0]}/{r.sla[p][1]}" if p in r.sla else "-" for p in ("1", "2", "3")]
@@ -150,13 +154,14 @@ def _markdown(rows: list[Row], settings: dict[str, object]) -> str:
         lines.append(
             f"| {r.size} | {r.variant} | {r.assigned}/{r.jobs} | {crews} | "
             + " | ".join(sla)
-            + f" | {r.objective:,.0f} | {r.km:,.1f} | {r.spread_min:,.0f} | {r.unpreferred} "
+            + f" | {r.objective:,.0f} | {r.km:,.1f} | {r.spread_min:,.0f} "
+            f"| {r.deviation_min:,.0f} | {r.unpreferred} "
             f"| {r.violations} | {r.wall_s:.1f} |"
         )
     lines += ["", "Against the day as generated, same run:", ""]
     lines += [
-        "| size | variant | served | km | spread min | unpreferred |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| size | variant | served | km | spread min | deviation min | unpreferred |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     bases = {r.size: r for r in rows if r.variant == "as generated"}
     for r in rows:
@@ -166,7 +171,9 @@ def _markdown(rows: list[Row], settings: dict[str, object]) -> str:
         lines.append(
             f"| {r.size} | {r.variant} | {r.assigned - base.assigned:+d} "
             f"| {r.km - base.km:+,.1f} ({100 * (r.km / base.km - 1):+.1f} %) "
-            f"| {r.spread_min - base.spread_min:+,.0f} | {r.unpreferred - base.unpreferred:+d} |"
+            f"| {r.spread_min - base.spread_min:+,.0f} "
+            f"| {r.deviation_min - base.deviation_min:+,.0f} "
+            f"| {r.unpreferred - base.unpreferred:+d} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -531,6 +531,14 @@ def solve_routes(
     model.routing.AddAtSolutionCallback(on_solution)
     params = model.parameters(options, max(options.time_limit_s - (time.monotonic() - began), 0.05))
     start = model.assignment_from(initial, params)
+    # Closing the model takes seconds on a large day with several speeds: the search
+    # gets what is left after it, so the limit holds.
+    left = options.time_limit_s - (time.monotonic() - began)
+    if left <= 0.05:
+        return EngineResult(
+            tuple(initial), "searched", solutions, first_at, time.monotonic() - began
+        )
+    params.time_limit.FromMilliseconds(max(1, int(left * 1000)))
     if start is None:
         log.warning("the search could not start from the constructed plan; building its own")
         solution = model.routing.SolveWithParameters(params)
