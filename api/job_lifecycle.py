@@ -17,9 +17,12 @@ from api.errors import ApiError, forbidden, not_found
 from api.job_tickets import assigned_engineers
 from api.maintenance_visits import visit_done
 from api.models import Depot, Job, JobEvent, Role, TicketStatus, User, utcnow
+from api.paging import page
 from api.stock_ledger import consume
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from sqlalchemy.orm import Session
 
 S = TicketStatus
@@ -60,13 +63,15 @@ def job_for(s: Session, user: User, job_id: str) -> Job:
     return job
 
 
-def history(s: Session, user: User, job_id: str) -> list[JobEvent]:
-    """A job's events, oldest first, each naming the user who recorded it."""
+def history(s: Session, user: User, job_id: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """A page of a job's events, oldest first, each naming the user who recorded it."""
     job = job_for(s, user, job_id)
-    names = dict(s.execute(select(User.id, User.name)).all())
-    for e in job.events:
-        e.user = names.get(e.user_id) if e.user_id is not None else None  # type: ignore[attr-defined]
-    return list(job.events)
+    found = page(s, select(JobEvent).where(JobEvent.job_id == job.id), args, JobEvent.id)
+    ids = {e.user_id for e in found["items"] if e.user_id is not None}
+    names = dict(s.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    for e in found["items"]:
+        e.user = names.get(e.user_id) if e.user_id is not None else None
+    return found
 
 
 def report_progress(s: Session, user: User, job_id: str, data: dict[str, Any]) -> JobEvent:

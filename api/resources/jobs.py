@@ -13,7 +13,7 @@ from api.db import transaction
 from api.job_lifecycle import history, report_progress
 from api.job_tickets import change_job, job_page, read_job, report_job
 from api.models import Job, JobEvent, Role
-from api.schemas.common import page_schema
+from api.schemas.common import PageArgs, page_schema
 from api.schemas.job_shapes import (
     BookingSchema,
     JobEventSchema,
@@ -73,10 +73,11 @@ class JobItem(MethodView):
 @blp.route("/jobs/<string:job_id>/events")
 class JobEvents(MethodView):
     @requires(Role.DISPATCHER, Role.PLANNER, Role.ENGINEER)
-    @blp.response(200, JobEventSchema(many=True))
-    def get(self, job_id: str) -> list[JobEvent]:
-        """A job's history, oldest first (an engineer: only jobs assigned to them)."""
-        return history(session(), current_user(), job_id)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(JobEventSchema, "JobEventPage"))
+    def get(self, args: dict[str, Any], job_id: str) -> dict[str, Any]:
+        """A job's history a page at a time, oldest first (an engineer: only jobs assigned to them)."""
+        return history(session(), current_user(), job_id, args)
 
     @requires(Role.DISPATCHER, Role.ENGINEER)
     @blp.arguments(JobEventSchema)

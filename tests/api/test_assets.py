@@ -207,7 +207,7 @@ def test_a_visit_done_moves_the_next_cycle_and_cancels_the_visit_no_longer_due(
         ("PM-A1-2027-03-01", "created")
     ]
     assert second["cancelled"] == ["PM-A1-2027-03-02"]
-    stale = world.get("planner", "/api/v1/jobs/PM-A1-2027-03-02/events").json
+    stale = world.get("planner", "/api/v1/jobs/PM-A1-2027-03-02/events").json["items"]
     assert [e["status"] for e in stale] == ["new", "cancelled"]
     assert stale[-1]["note"] == "no longer due: A1 was last visited on 2026-12-01, every 90 days"
     assert stale[-1]["user"] == "planner"

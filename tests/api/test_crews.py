@@ -86,7 +86,7 @@ def test_each_member_reports_on_a_crew_job_and_outsiders_may_not(world: World) -
     r = world.post("e1", events, {"status": "on_site", "at": "2026-11-30T09:05:00+01:00"})
     assert r.status_code == 201  # the second member arrives: the job stays on site
     assert world.get("dispatcher", "/api/v1/jobs/J1").json["status"] == "on_site"
-    history = world.get("dispatcher", events).json
+    history = world.get("dispatcher", events).json["items"]
     assert [(e["status"], e["engineer_id"]) for e in history][-4:] == [
         ("en_route", "E1"),
         ("en_route", "E2"),

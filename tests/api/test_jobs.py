@@ -184,3 +184,18 @@ def test_a_report_dated_ahead_of_the_clock_is_refused(world: World) -> None:
     soon = (utcnow() + timedelta(minutes=5)).isoformat()  # a phone's clock a little fast
     r = world.post("dispatcher", "/api/v1/jobs/J1/events", {"status": "cancelled", "at": soon})
     assert r.status_code == 201, r.json
+
+
+def test_a_jobs_history_comes_a_page_at_a_time(world: World) -> None:
+    assert world.post("dispatcher", "/api/v1/jobs", job_body("J1")).status_code == 201
+    for status in ("en_route", "on_site", "done"):
+        r = world.post("dispatcher", "/api/v1/jobs/J1/events", {"status": status})
+        assert r.status_code == 201, r.json
+    first = world.get("dispatcher", "/api/v1/jobs/J1/events?per_page=3").json
+    assert (first["page"], first["per_page"], first["total"]) == (1, 3, 4)
+    assert [e["status"] for e in first["items"]] == ["new", "en_route", "on_site"]
+    assert [e["user"] for e in first["items"]] == [None, "dispatcher", "dispatcher"]
+    second = world.get("dispatcher", "/api/v1/jobs/J1/events?per_page=3&page=2").json
+    assert [e["status"] for e in second["items"]] == ["done"]
+    too_big = world.get("dispatcher", "/api/v1/jobs/J1/events?per_page=100000")
+    assert too_big.status_code == 422 and "per_page" in too_big.json["errors"]["query"]

@@ -218,6 +218,6 @@ def test_progress_reports_move_the_job_and_the_stock(world: World) -> None:
     assert [(m["reason"], m["quantity"], m["from_id"]) for m in moves] == [
         ("consumed", 1, engineer)
     ]
-    history = world.get(who, "/api/v1/jobs/J1/events").json
+    history = world.get(who, "/api/v1/jobs/J1/events").json["items"]
     assert [e["status"] for e in history] == ["new", "planned", "en_route", "on_site", "done"]
     assert history[-1]["user"] == who
