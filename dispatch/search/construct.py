@@ -30,7 +30,7 @@ from dispatch.model.units import TIME_EPS
 from dispatch.search.neighbours import nearest_jobs
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from dispatch.model.problem import Problem
     from dispatch.search.layout import Layout
@@ -420,15 +420,12 @@ class Builder:
                 skipped.add(blocked)
 
     def _follow_one(self, v: int, job: int) -> None:
-        route = self.routes[v]
         if job in self.where or v not in self.allowed_sets.get(job, ()):
             return
-        for depot, pickup, borrow in self._supply(route, job):
-            timing = self.time_route(v, depot, [*route.jobs, job])
-            if timing is None:
-                continue
-            self._place(job, route, len(route.jobs), depot, pickup, borrow, timing.cost)
-            return
+        seat = self._appended(v, job)
+        if seat is not None:
+            delta, route, position, depot, pickup, borrow = seat
+            self._place(job, route, position, depot, pickup, borrow, route.cost + delta)
 
     def _appended(self, v: int, job: int) -> Seat | None:
         """The seat at the end of engineer ``v``'s day so far, if ``job`` fits there."""
@@ -478,6 +475,14 @@ class Builder:
         finally:
             self._member_only = False
             self._put_crew(job, saved)
+        extra = self._crew_extra(job, start, lead)
+        plan = CrewPlan(start, duration, tuple(seats[v] for v in crew), lead, extra)
+        self._place_crew(job, plan)
+
+    def _crew_extra(self, job: int, start: float, lead: int) -> float:
+        """What a crew job costs once, beside its members' routes: lateness at
+        ``start``, a broken promise, and a lead the customer did not ask for."""
+        spec = self.problem.jobs[job]
         extra = 0.0
         if spec.sla_deadline is not None and start > spec.sla_deadline + TIME_EPS:
             extra += (start - spec.sla_deadline) * self.late[job]
@@ -488,8 +493,7 @@ class Builder:
             extra += self.change_penalty
         if lead in self.unpreferred.get(job, ()):
             extra += self.per_unpreferred
-        plan = CrewPlan(start, duration, tuple(seats[v] for v in crew), lead, extra)
-        self._place_crew(job, plan)
+        return extra
 
     # ------------------------------------------------------------- timing --
     def time_route(self, v: int, depot: int | None, jobs: list[int]) -> _Timing | None:
@@ -950,7 +954,26 @@ class Builder:
             if host is not None and host in allowed and host not in offered:
                 out.append(host)
                 offered.add(host)
+        if len({self.problem.engineers[v].id for v in out}) < spec.crew:
+            return []  # too few engineers to make up the crew
         return out
+
+    def _crew_trials(self, job: int, candidates: list[int]) -> Iterator[tuple[float, float]]:
+        """Each (start, duration) worth trying for a crew of ``candidates``, with the
+        job fixed at that start and lasting that long while the caller tries it;
+        what the builder held of the job is put back when the trials end."""
+        saved = self.crew_state(job)
+        try:
+            self._member_only = True
+            levels = sorted({self._service_alone(v, job) for v in candidates})
+            for start in self._crew_times(job, candidates, levels[-1]):
+                self.windows[job] = (Window(start, start),)
+                for duration in levels:
+                    self.fixed_duration[job] = duration
+                    yield start, duration
+        finally:
+            self._member_only = False
+            self._put_crew(job, saved)
 
     def best_crew_insertion(self, job: int) -> tuple[float, CrewPlan] | None:
         """The cheapest way to seat a whole crew for ``job``: (cost increase, plan).
@@ -962,28 +985,13 @@ class Builder:
         as lead carrying the parts. The crew job lasts as long as its slowest member
         needs, so each speed level among the candidates is tried as a cap.
         """
-        problem = self.problem
-        spec = problem.jobs[job]
         candidates = self._crew_candidates(job)
-        if len({problem.engineers[v].id for v in candidates}) < spec.crew:
-            return None
-        saved = self.crew_state(job)
-        try:
-            self._member_only = True
-            levels = sorted({self._service_alone(v, job) for v in candidates})
-            times = self._crew_times(job, candidates, levels[-1])
-            best: tuple[float, CrewPlan] | None = None
-            for start in times:
-                self.windows[job] = (Window(start, start),)
-                for duration in levels:
-                    self.fixed_duration[job] = duration
-                    found_plan = self._seat_crew(job, candidates, start, duration)
-                    if found_plan is not None and (best is None or found_plan[0] < best[0] - 1e-9):
-                        best = found_plan
-            return best
-        finally:
-            self._member_only = False
-            self._put_crew(job, saved)
+        best: tuple[float, CrewPlan] | None = None
+        for start, duration in self._crew_trials(job, candidates) if candidates else ():
+            found_plan = self._seat_crew(job, candidates, start, duration)
+            if found_plan is not None and (best is None or found_plan[0] < best[0] - 1e-9):
+                best = found_plan
+        return best
 
     def _crew_times(self, job: int, candidates: list[int], duration: float) -> list[float]:
         """Starts worth trying for a crew: each candidate's earliest start at each
@@ -1104,56 +1112,33 @@ class Builder:
         if not lead_options:
             return None
         _, lead, lead_found = min(lead_options, key=lambda o: (o[0], o[1]))
-        late = 0.0
-        if spec.sla_deadline is not None and start > spec.sla_deadline + TIME_EPS:
-            late = (start - spec.sla_deadline) * self.late[job]
-        promise = self.promised.get(job)
-        if promise is not None and (
-            promise[0] != lead or abs(start - promise[1]) > self.tolerance_min + TIME_EPS
-        ):
-            late += self.change_penalty
-        unpreferred = self.per_unpreferred if lead in self.unpreferred.get(job, ()) else 0.0
+        extra = self._crew_extra(job, start, lead)
         members = [lead_found if seats[e][1] == lead else seats[e][2] for e in chosen]
-        total = sum(f[0] for f in members) + late + unpreferred
-        return total, CrewPlan(start, duration, tuple(members), lead, late + unpreferred)
+        total = sum(f[0] for f in members) + extra
+        return total, CrewPlan(start, duration, tuple(members), lead, extra)
 
     def crew_options(self, job: int, most: int) -> list[tuple[float, CrewPlan]]:
         """Up to ``most`` different crews for ``job``, cheapest first: at each start
         worth trying, every crew from the few engineers who add least there
         ("which two can go?")."""
-        problem = self.problem
-        spec = problem.jobs[job]
+        spec = self.problem.jobs[job]
+        pinned = spec.pinned_engineer
         candidates = self._crew_candidates(job)
-        if len({problem.engineers[v].id for v in candidates}) < spec.crew:
-            return []
-        saved = self.crew_state(job)
         found: dict[frozenset[int], tuple[float, CrewPlan]] = {}
-        try:
-            self._member_only = True
-            levels = sorted({self._service_alone(v, job) for v in candidates})
-            for start in self._crew_times(job, candidates, levels[-1]):
-                self.windows[job] = (Window(start, start),)
-                for duration in levels:
-                    self.fixed_duration[job] = duration
-                    seats = self._crew_seats(job, candidates, duration)
-                    order = sorted(seats, key=lambda e: (seats[e][0], seats[e][1]))
-                    pinned = spec.pinned_engineer
-                    if pinned is not None and pinned not in seats:
-                        continue
-                    for chosen in itertools.combinations(
-                        order[: spec.crew + CREW_SPARES], spec.crew
-                    ):
-                        if pinned is not None and pinned not in chosen:
-                            continue
-                        option = self._crew_plan(job, seats, list(chosen), start, duration)
-                        if option is None:
-                            continue
-                        key = frozenset(f[1].v for f in option[1].members)
-                        if key not in found or option[0] < found[key][0] - 1e-9:
-                            found[key] = option
-        finally:
-            self._member_only = False
-            self._put_crew(job, saved)
+        for start, duration in self._crew_trials(job, candidates) if candidates else ():
+            seats = self._crew_seats(job, candidates, duration)
+            if pinned is not None and pinned not in seats:
+                continue
+            order = sorted(seats, key=lambda e: (seats[e][0], seats[e][1]))
+            for chosen in itertools.combinations(order[: spec.crew + CREW_SPARES], spec.crew):
+                if pinned is not None and pinned not in chosen:
+                    continue
+                option = self._crew_plan(job, seats, list(chosen), start, duration)
+                if option is None:
+                    continue
+                key = frozenset(f[1].v for f in option[1].members)
+                if key not in found or option[0] < found[key][0] - 1e-9:
+                    found[key] = option
         return sorted(found.values(), key=lambda o: (o[0], o[1].start, o[1].lead))[:most]
 
     def _place_crew(self, job: int, plan: CrewPlan) -> None:
