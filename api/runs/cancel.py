@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
-
 from api.db import transaction
 from api.errors import ApiError, forbidden, not_found
-from api.models import Role, Run, RunStatus, utcnow
+from api.models import Role, Run, RunStatus
+from api.runs.worker import end_runs
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -33,19 +32,7 @@ def cancel_run(s: Session, executor: Executor, user: User, run_id: int) -> Run:
     if user.role != Role.ADMIN.value and run.created_by != user.id:
         raise forbidden()
     with transaction(s):
-        stopped = s.execute(
-            update(Run)
-            .where(
-                Run.id == run_id,
-                Run.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
-            )
-            .values(
-                status=RunStatus.CANCELLED.value,
-                error=f"cancelled by {user.name}",
-                finished_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
+        stopped = end_runs(s, RunStatus.CANCELLED, f"cancelled by {user.name}", Run.id == run_id)
     s.refresh(run)
     if not stopped:  # it ended meanwhile
         raise _ended(run)

@@ -23,10 +23,11 @@ from sqlalchemy import select, update
 from api.db import transaction
 from api.models import Run, RunPart, RunStatus, utcnow
 from api.runs.runners import study_progress, study_result
-from api.runs.worker import HEARTBEAT_EVERY_S, failure_message, stale_message, worker_name
+from api.runs.worker import beat, end_runs, failure_message, stale_message, worker_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -86,10 +87,18 @@ def execute_part(
             return
         params = dict(run.params)
     stop = threading.Event()
-    beat = threading.Thread(
-        target=_beat, args=(sessions, run_id, part, stop, on_cancel), daemon=True
-    )
-    beat.start()
+
+    def part_beats(s: Session, now: datetime) -> None:
+        s.execute(
+            update(RunPart)
+            .where(RunPart.run_id == run_id, RunPart.part == part)
+            .values(heartbeat_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    threading.Thread(
+        target=beat, args=(sessions, run_id, stop, on_cancel, part_beats), daemon=True
+    ).start()
     try:
         from scenarios.study.runner import run_part
         from scenarios.study.scenario_file import study_from_data
@@ -135,11 +144,8 @@ def _store(
 def _fail(sessions: sessionmaker[Session], run_id: int, part: int, error: str) -> None:
     with sessions() as s, transaction(s):
         _end_part(s, run_id, part, RunStatus.FAILED, None, error)
-        s.execute(
-            update(Run)
-            .where(Run.id == run_id, Run.status == RunStatus.RUNNING.value)
-            .values(status=RunStatus.FAILED.value, error=error, finished_at=utcnow())
-            .execution_options(synchronize_session=False)
+        end_runs(
+            s, RunStatus.FAILED, error, Run.id == run_id, Run.status == RunStatus.RUNNING.value
         )
 
 
@@ -152,40 +158,6 @@ def _end_part(
         .values(status=status.value, result=result, error=error, finished_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-
-
-def _beat(
-    sessions: sessionmaker[Session],
-    run_id: int,
-    part: int,
-    stop: threading.Event,
-    on_cancel: Callable[[], None] | None,
-) -> None:
-    """Beat the part's and the study's heartbeats; stop when the study stops running."""
-    while not stop.wait(HEARTBEAT_EVERY_S):
-        try:
-            with sessions() as s, transaction(s):
-                now = utcnow()
-                running = s.execute(
-                    update(Run)
-                    .where(Run.id == run_id, Run.status == RunStatus.RUNNING.value)
-                    .values(heartbeat_at=now)
-                    .execution_options(synchronize_session=False)
-                ).rowcount  # type: ignore[attr-defined]
-                s.execute(
-                    update(RunPart)
-                    .where(RunPart.run_id == run_id, RunPart.part == part)
-                    .values(heartbeat_at=now)
-                    .execution_options(synchronize_session=False)
-                )
-        except Exception:  # the database may be away for a moment
-            log.warning("heartbeat of part %s of run %s not written", part, run_id, exc_info=True)
-            continue
-        if not running:
-            log.info("run %s is no longer running; part %s stops", run_id, part)
-            if on_cancel is not None:
-                on_cancel()
-            return
 
 
 def reap_stale_parts(s: Session, limit_s: float) -> list[int]:
@@ -201,16 +173,9 @@ def reap_stale_parts(s: Session, limit_s: float) -> list[int]:
     failed: list[int] = []
     for p in stale:
         p.status, p.error, p.finished_at = RunStatus.FAILED.value, stale_message(limit_s), utcnow()
-        done = s.execute(
-            update(Run)
-            .where(Run.id == p.run_id, Run.status == RunStatus.RUNNING.value)
-            .values(
-                status=RunStatus.FAILED.value,
-                error=f"part {p.part}: {stale_message(limit_s)}",
-                finished_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if done:
+        error = f"part {p.part}: {stale_message(limit_s)}"
+        if end_runs(
+            s, RunStatus.FAILED, error, Run.id == p.run_id, Run.status == RunStatus.RUNNING.value
+        ):
             failed.append(p.run_id)
     return failed

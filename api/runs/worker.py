@@ -18,7 +18,7 @@ import os
 import socket
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -82,10 +82,9 @@ def execute(
         kind, params, problem = run.kind, dict(run.params), run.problem
     heartbeat = Heartbeat(sessions, run_id)
     stop = threading.Event()
-    beat = threading.Thread(
-        target=_beat, args=(sessions, run_id, stop, on_cancel), daemon=True, name="run-beat"
-    )
-    beat.start()
+    threading.Thread(
+        target=beat, args=(sessions, run_id, stop, on_cancel), daemon=True, name="run-beat"
+    ).start()
     try:
         result = runner_for(RunKind(kind), params)(params, problem, heartbeat)
     except Exception as exc:  # a run's failure is stored, never lost in a thread
@@ -108,23 +107,28 @@ def execute(
         )
 
 
-def _beat(
+def beat(
     sessions: sessionmaker[Session],
     run_id: int,
     stop: threading.Event,
     on_cancel: Callable[[], None] | None,
+    also: Callable[[Session, datetime], None] | None = None,
 ) -> None:
-    """Beat the run's heartbeat until ``stop``; when the run is no longer running
+    """Beat the run's heartbeat until ``stop`` (``also`` beats more in the same
+    transaction, a study part's own); when the run is no longer running
     (cancelled, or reaped), call ``on_cancel`` and end."""
     while not stop.wait(HEARTBEAT_EVERY_S):
         try:
             with sessions() as s, transaction(s):
+                now = utcnow()
                 beating = s.execute(
                     update(Run)
                     .where(Run.id == run_id, Run.status == RunStatus.RUNNING.value)
-                    .values(heartbeat_at=utcnow())
+                    .values(heartbeat_at=now)
                     .execution_options(synchronize_session=False)
                 ).rowcount  # type: ignore[attr-defined]
+                if also is not None:
+                    also(s, now)
         except Exception:  # the database may be away for a moment
             log.warning("heartbeat of run %s not written", run_id, exc_info=True)
             continue
@@ -197,19 +201,26 @@ def queued_runs(s: Session) -> list[int]:
     )
 
 
+def end_runs(s: Session, status: RunStatus, error: str, *where: Any) -> int:
+    """Move the runs ``where`` selects, still queued or running, to ``status`` with
+    ``error``, in one conditional UPDATE (a run that ended meanwhile keeps its
+    outcome); how many moved."""
+    moved = s.execute(
+        update(Run)
+        .where(Run.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]), *where)
+        .values(status=status.value, error=error, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    return int(moved)
+
+
 def recover(s: Session) -> int:
     """After a restart, runs left running by a dead process are failed; returns how many.
 
     Call it once per service start, before any worker executes runs (with
     several worker processes, in the parent before they start).
     """
-    failed = s.execute(
-        update(Run)
-        .where(Run.status == RunStatus.RUNNING.value)
-        .values(status=RunStatus.FAILED.value, error=INTERRUPTED, finished_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
-    return int(failed)
+    return end_runs(s, RunStatus.FAILED, INTERRUPTED, Run.status == RunStatus.RUNNING.value)
 
 
 def stale_message(limit_s: float) -> str:
@@ -237,17 +248,13 @@ def reap_stale(s: Session, limit_s: float) -> list[int]:
         )
     )
     if stale:
-        s.execute(
-            update(Run)
-            .where(
-                Run.id.in_(stale),
-                Run.status == RunStatus.RUNNING.value,
-                Run.heartbeat_at < cutoff,
-            )
-            .values(
-                status=RunStatus.FAILED.value, error=stale_message(limit_s), finished_at=utcnow()
-            )
-            .execution_options(synchronize_session=False)
+        end_runs(
+            s,
+            RunStatus.FAILED,
+            stale_message(limit_s),
+            Run.id.in_(stale),
+            Run.status == RunStatus.RUNNING.value,
+            Run.heartbeat_at < cutoff,
         )
         log.warning("runs %s had no heartbeat for %s s: failed", stale, limit_s)
     return stale
