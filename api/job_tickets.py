@@ -118,12 +118,6 @@ def assigned_engineers(s: Session, job_id: str) -> list[str]:
     return [engineer for engineer, day, _ in rows if day == latest]
 
 
-def assigned_engineer(s: Session, job_id: str) -> str | None:
-    """The engineer of the job's latest published assignment (a crew's lead), if any."""
-    found = assigned_engineers(s, job_id)
-    return found[0] if found else None
-
-
 def job_page(s: Session, args: Mapping[str, Any]) -> dict[str, Any]:
     """Jobs a page at a time, filtered by status, kind, site or the site's region."""
     query = filtered(
