@@ -30,6 +30,22 @@ def _published_day(world: World) -> dict[str, Any]:
     return run
 
 
+def _replanned_with_emergency(world: World, run: dict[str, Any]) -> dict[str, Any]:
+    """Report emergency J9 at 10:30 and re-plan the published day at ``NOW``: the new run."""
+    world.post(
+        "dispatcher",
+        "/api/v1/jobs",
+        job_body("J9", kind="emergency", reported="2026-11-30T10:30:00+01:00"),
+    )
+    r = world.post(
+        "dispatcher", f"/api/v1/plans/{run['id']}/replan", {"now": NOW, "time_limit_s": 1}
+    )
+    assert r.status_code == 202, r.json
+    new: dict[str, Any] = world.get("dispatcher", f"/api/v1/plans/{r.json['id']}").json
+    assert new["status"] == "done", new["error"]
+    return new
+
+
 def _engineer_of(run: dict[str, Any], job: str) -> str:
     return next(
         r["engineer"]
@@ -86,17 +102,7 @@ def test_replan_inserts_the_emergency_keeps_work_under_way_and_publishes(world: 
     world.post(
         who, "/api/v1/jobs/J1/events", {"status": "on_site", "at": "2026-11-30T10:20:00+01:00"}
     )
-    world.post(
-        "dispatcher",
-        "/api/v1/jobs",
-        job_body("J9", kind="emergency", reported="2026-11-30T10:30:00+01:00"),
-    )
-    r = world.post(
-        "dispatcher", f"/api/v1/plans/{run['id']}/replan", {"now": NOW, "time_limit_s": 1}
-    )
-    assert r.status_code == 202, r.json
-    new = world.get("dispatcher", f"/api/v1/plans/{r.json['id']}").json
-    assert new["status"] == "done", new["error"]
+    new = _replanned_with_emergency(world, run)
     assert new["params"]["replan_of"] == run["id"] and new["params"]["now"] == NOW
     rest = problem_from_json(world.get("dispatcher", f"/api/v1/plans/{new['id']}/problem").json)
     plan = plan_from_json(new["result"]["plan"], rest.clock)
@@ -190,16 +196,7 @@ def test_a_job_en_route_stays_with_its_engineer_through_a_replan(world: World) -
         who, "/api/v1/jobs/J2/events", {"status": "en_route", "at": "2026-11-30T10:30:00+01:00"}
     )
     assert r.status_code == 201
-    world.post(
-        "dispatcher",
-        "/api/v1/jobs",
-        job_body("J9", kind="emergency", reported="2026-11-30T10:30:00+01:00"),
-    )
-    r = world.post(
-        "dispatcher", f"/api/v1/plans/{run['id']}/replan", {"now": NOW, "time_limit_s": 1}
-    )
-    new = world.get("dispatcher", f"/api/v1/plans/{r.json['id']}").json
-    assert new["status"] == "done", new["error"]
+    new = _replanned_with_emergency(world, run)
     rest = world.get("dispatcher", f"/api/v1/plans/{new['id']}/problem").json
     pins = {j["id"]: j.get("pinned_engineer") for j in rest["jobs"]}
     assert pins["J2"] == busy and pins["J9"] is None
