@@ -23,6 +23,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -170,6 +171,18 @@ def _row(size: str, engine: str, problem: Problem, plan: Plan, wall: float) -> R
     )
 
 
+def day_size(size: str) -> dict[str, Any]:
+    """The generator's arguments of a size ``ExJ[+office][+appointments]``."""
+    counts, *variants = size.split("+")
+    engineers, jobs = (int(x) for x in counts.split("x"))
+    return {
+        "engineers": engineers,
+        "jobs": jobs,
+        "start": "office" if "office" in variants else "home",
+        "windows": "appointments" if "appointments" in variants else "customer",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0)
@@ -179,17 +192,7 @@ def main() -> None:
     args = parser.parse_args()
     rows: list[Row] = []
     for size in args.sizes:
-        counts, *variants = size.split("+")
-        engineers, jobs = (int(x) for x in counts.split("x"))
-        problem = problem_from_json(
-            generate_dispatch(
-                engineers,
-                jobs,
-                seed=args.seed,
-                start="office" if "office" in variants else "home",
-                windows="appointments" if "appointments" in variants else "customer",
-            )
-        )
+        problem = problem_from_json(generate_dispatch(**day_size(size), seed=args.seed))
         began = time.perf_counter()
         ours = solve(problem, SolveOptions(time_limit_s=args.seconds, seed=0))
         rows.append(_row(size, "fieldplan", problem, ours, time.perf_counter() - began))

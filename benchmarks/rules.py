@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.environment import environment_markdown
+from benchmarks.field import day_size
 from dispatch.evaluate.check import check
 from dispatch.evaluate.kpi import balance_deviation, unpreferred_count, working_minutes
 from dispatch.io.problem_json import problem_from_json
@@ -78,11 +79,9 @@ def _with(**objective: float) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return change
 
 
-def _variants(
-    engineers: int, jobs: int, seed: int, start: str, windows: str
-) -> list[tuple[str, dict[str, Any]]]:
+def _variants(size: dict[str, Any], seed: int) -> list[tuple[str, dict[str, Any]]]:
     def day(**rules: Any) -> dict[str, Any]:
-        return generate_dispatch(engineers, jobs, seed=seed, start=start, windows=windows, **rules)
+        return generate_dispatch(**size, seed=seed, **rules)
 
     base = day()
     crews5, crews15 = day(crew_share=0.05), day(crew_share=0.15)
@@ -187,11 +186,7 @@ def main() -> None:
     args = parser.parse_args()
     rows: list[Row] = []
     for size in args.sizes:
-        counts, *extras = size.split("+")
-        engineers, jobs = (int(x) for x in counts.split("x"))
-        start = "office" if "office" in extras else "home"
-        windows = "appointments" if "appointments" in extras else "customer"
-        for variant, data in _variants(engineers, jobs, args.seed, start, windows):
+        for variant, data in _variants(day_size(size), args.seed):
             problem = problem_from_json(data)
             began = time.perf_counter()
             plan = solve(problem, SolveOptions(time_limit_s=args.seconds, seed=0))
