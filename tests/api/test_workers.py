@@ -165,6 +165,15 @@ def _wait(world: World, run_id: int, until: set[str], seconds: float = 120) -> d
     raise AssertionError(f"run {run_id} still {run['status']} after {seconds} s")
 
 
+def _long_plan_running(world: World) -> int:
+    """A plan of five jobs with a 60 s limit, once a worker has taken it: its id."""
+    for k in range(1, 6):
+        world.post("dispatcher", "/api/v1/jobs", job_body(f"J{k}"))
+    r = world.post("dispatcher", "/api/v1/plans", {**PLAN, "time_limit_s": 60})
+    _wait(world, r.json["id"], {"running"})
+    return int(r.json["id"])
+
+
 def test_a_plan_is_carried_out_by_a_worker_process_and_is_valid(
     celery_world: tuple[World, Workers],
 ) -> None:
@@ -204,14 +213,11 @@ def test_a_worker_killed_mid_run_leaves_its_run_failed_with_the_reason(
     celery_world: tuple[World, Workers],
 ) -> None:
     world, workers = celery_world
-    for k in range(1, 6):
-        world.post("dispatcher", "/api/v1/jobs", job_body(f"J{k}"))
     doomed = workers.start()
-    r = world.post("dispatcher", "/api/v1/plans", {**PLAN, "time_limit_s": 60})
-    _wait(world, r.json["id"], {"running"})
+    run_id = _long_plan_running(world)
     workers.kill(doomed)
     killed_at = time.monotonic()
-    run = _wait(world, r.json["id"], {"failed", "done"}, seconds=3 * LIMIT_S)
+    run = _wait(world, run_id, {"failed", "done"}, seconds=3 * LIMIT_S)
     assert run["status"] == "failed"
     assert run["error"].startswith(f"its worker sent no heartbeat for over {LIMIT_S:g} s")
     assert time.monotonic() - killed_at < 2 * LIMIT_S + 2
@@ -225,19 +231,16 @@ def test_a_running_run_is_cancelled_on_its_worker_which_goes_on(
     celery_world: tuple[World, Workers],
 ) -> None:
     world, workers = celery_world
-    for k in range(1, 6):
-        world.post("dispatcher", "/api/v1/jobs", job_body(f"J{k}"))
     workers.start()
-    r = world.post("dispatcher", "/api/v1/plans", {**PLAN, "time_limit_s": 60})
-    _wait(world, r.json["id"], {"running"})
-    stop = world.post("dispatcher", f"/api/v1/runs/{r.json['id']}/cancel")
+    run_id = _long_plan_running(world)
+    stop = world.post("dispatcher", f"/api/v1/runs/{run_id}/cancel")
     assert stop.status_code == 200 and stop.json["status"] == "cancelled"
     # the worker stops it within a heartbeat and takes the next run
     began = time.monotonic()
     nxt = world.post("dispatcher", "/api/v1/plans", {**PLAN, "time_limit_s": 1})
     assert _wait(world, nxt.json["id"], {"done", "failed"}, seconds=40)["status"] == "done"
     assert time.monotonic() - began < 40
-    run = _run(world, r.json["id"])
+    run = _run(world, run_id)
     assert run["status"] == "cancelled" and run["result"] is None
 
 
