@@ -98,6 +98,8 @@ def schedule_all(problem: Problem, drafts: Sequence[RouteDraft]) -> list[Route]:
 def crew_durations(problem: Problem, drafts: Sequence[RouteDraft]) -> dict[str, float]:
     """Crew job id -> how long it lasts with the members the drafts give it (the
     slowest member's time); empty when no draft serves a crew job."""
+    if not problem.has_crews:
+        return {}
     members: dict[str, list[int]] = {}
     for d in drafts:
         for v in d.visits:
